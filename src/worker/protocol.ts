@@ -1,0 +1,42 @@
+/**
+ * The typed message protocol between the UI and the inference worker.
+ * Volumes cross as plain objects whose Float32Array buffers are transferred, not copied.
+ */
+import type { Volume, Vec3 } from '../core/volume';
+
+export type MethodId = 'adaptive-unet' | 'adaptive-unet-tl' | 'unet-tl' | 'tkd' | 'cfl2';
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+export interface MethodParams {
+  /** TKD threshold on |D| */
+  tkdThreshold?: number;
+  /** closed-form L2 regularisation weight */
+  cfl2Lambda?: number;
+  /** patch edge (voxels) for the U-Nets; 0 = whole volume */
+  patch?: number;
+  /** fraction of a patch shared with its neighbour, 0..0.75 */
+  overlap?: number;
+}
+
+export type ToWorker =
+  | { type: 'start'; runId: string; method: MethodId; field: Volume; mask?: Volume; b0Dir: Vec3; params: MethodParams }
+  | { type: 'cancel'; runId: string }
+  | { type: 'backend'; preferred?: BackendName };
+
+export type FromWorker =
+  | { type: 'progress'; runId: string; done: number; total: number; stage: string }
+  | { type: 'result'; runId: string; method: MethodId; chi: Volume; seconds: number; backend: BackendName }
+  | { type: 'error'; runId: string; message: string; recoverable: boolean }
+  | { type: 'cancelled'; runId: string }
+  | { type: 'backend'; backend: BackendName; note?: string };
+
+/** The buffers of a message that can be transferred instead of copied. */
+export function transferables(msg: ToWorker | FromWorker): Transferable[] {
+  const out: Transferable[] = [];
+  const add = (v?: Volume) => {
+    if (v && !out.includes(v.data.buffer as ArrayBuffer)) out.push(v.data.buffer as ArrayBuffer);
+  };
+  if (msg.type === 'start') { add(msg.field); add(msg.mask); }
+  if (msg.type === 'result') add(msg.chi);
+  return out;
+}
