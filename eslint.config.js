@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'models', 'training', 'public', 'coverage', 'test-results', 'playwright-report'] },
+  { ignores: ['*.cjs', 'dist', 'node_modules', 'models', 'training', 'public', 'coverage', 'test-results', 'playwright-report'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
