@@ -7,5 +7,5 @@ npm ci --no-audit --no-fund
 echo "== lint and dependency direction"; npm run -s lint
 echo "== types"; npm run -s typecheck
 echo "== unit (vitest)"; npx vitest run
-echo "== training (pytest)"; python3 -m pytest -q training
+echo "== training (pytest)"; /usr/bin/python3 -m pytest -q training
 echo "== e2e (playwright, chromium + WebGPU/SwiftShader)"; npx playwright test
