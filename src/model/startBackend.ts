@@ -1,0 +1,38 @@
+/**
+ * Starting one tfjs backend by name. The WebGPU and WASM backends are imported on demand so that a Node
+ * process, or a browser that never needs them, does not load them.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+export interface BackendOptions {
+  /** WASM binaries: a directory prefix (ending in '/') or one URL per file (Vite's `?url` imports) */
+  wasmPaths?: string | Partial<Record<'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm', string>>;
+  /** WASM threads (needs crossOriginIsolated in a browser); default: the backend's own choice */
+  wasmThreads?: number;
+}
+
+/** Registers (if needed) and activates a backend; throws a message saying why it could not start. */
+export async function startBackend(name: BackendName, options: BackendOptions = {}): Promise<void> {
+  if (name === 'webgpu') {
+    const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<unknown> } } | undefined)?.gpu;
+    if (!gpu) throw new Error('WebGPU is not available here (no navigator.gpu)');
+    if (!(await gpu.requestAdapter())) throw new Error('WebGPU gave no adapter');
+    await import('@tensorflow/tfjs-backend-webgpu');
+  }
+  if (name === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    if (options.wasmPaths) wasm.setWasmPaths(options.wasmPaths as string);
+    if (options.wasmThreads) wasm.setThreadsCount(options.wasmThreads);
+  }
+  if (!tf.findBackendFactory(name)) throw new Error(`the ${name} backend is not registered`);
+  let ok: boolean;
+  try {
+    ok = await tf.setBackend(name);
+  } catch (e) {
+    throw new Error(`the ${name} backend failed to start: ${(e as Error).message}`, { cause: e });
+  }
+  if (!ok) throw new Error(`the ${name} backend failed to start`);
+  await tf.ready();
+}
