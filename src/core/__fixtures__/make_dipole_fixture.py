@@ -1,0 +1,129 @@
+"""Writes dipole_fixture.json: a small anisotropic phantom with oblique B0 and, computed
+independently with numpy, its padded forward field, TKD, closed-form L2 and 3-orientation COSMOS,
+for src/core/dipole.fixture.test.ts.
+
+Run: /usr/bin/python3 src/core/__fixtures__/make_dipole_fixture.py
+Conventions follow DESIGN.md: arrays flattened x fastest (numpy shape (nz, ny, nx)); kernel
+k_i = fftfreq(N_i, d_i), D = 1/3 - (k.b)^2/|k|^2, D(0) = 0; zero padding at the high end of each
+axis to the next 2^a 3^b 5^c >= ceil(1.5 N); field = real(ifftn(D fftn(chi))) cropped.
+"""
+import json
+import math
+import os
+
+import numpy as np
+
+DIMS = (16, 14, 10)  # nx, ny, nz
+VOXEL = (0.9, 1.1, 1.6)  # mm
+B0 = np.array([0.3, -0.2, 0.93])
+TKD_T = 0.19
+CFL2_LAMBDA = 0.05
+COSMOS_DIRS = [B0, np.array([0.0, 0.0, 1.0]), np.array([0.6, 0.5, 0.62])]
+
+
+def fast_size(n):
+    m = n
+    while True:
+        r = m
+        for p in (2, 3, 5):
+            while r % p == 0:
+                r //= p
+        if r == 1:
+            return m
+        m += 1
+
+
+def pad_shape():
+    return tuple(fast_size(math.ceil(1.5 * n)) for n in DIMS)
+
+
+def kgrid(shape_xyz):
+    ks = [np.fft.fftfreq(n, d) for n, d in zip(shape_xyz, VOXEL)]
+    # arrays indexed [z, y, x]
+    kz, ky, kx = np.meshgrid(ks[2], ks[1], ks[0], indexing="ij")
+    return kx, ky, kz
+
+
+def dipole(shape_xyz, b):
+    b = b / np.linalg.norm(b)
+    kx, ky, kz = kgrid(shape_xyz)
+    k2 = kx ** 2 + ky ** 2 + kz ** 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        d = 1 / 3 - (kx * b[0] + ky * b[1] + kz * b[2]) ** 2 / k2
+    d[k2 == 0] = 0
+    return d
+
+
+def pad(v, shape_xyz):
+    out = np.zeros(tuple(reversed(shape_xyz)))
+    out[: v.shape[0], : v.shape[1], : v.shape[2]] = v
+    return out
+
+
+def crop(v):
+    return v[: DIMS[2], : DIMS[1], : DIMS[0]]
+
+
+def filt(v, h):
+    return crop(np.real(np.fft.ifftn(h * np.fft.fftn(pad(v, pad_shape())))))
+
+
+def phantom():
+    rng = np.random.default_rng(3)
+    z, y, x = np.meshgrid(*(np.arange(n) * d for n, d in zip(reversed(DIMS), reversed(VOXEL))), indexing="ij")
+    chi = np.zeros(x.shape)
+    for _ in range(6):
+        c = rng.uniform([0, 0, 0], [DIMS[0] * VOXEL[0], DIMS[1] * VOXEL[1], DIMS[2] * VOXEL[2]])
+        s = rng.uniform(1.5, 3.5)
+        chi += rng.uniform(-0.1, 0.2) * np.exp(-((x - c[0]) ** 2 + (y - c[1]) ** 2 + (z - c[2]) ** 2) / (2 * s * s))
+    cx, cy, cz = (DIMS[0] - 1) * VOXEL[0] / 2, (DIMS[1] - 1) * VOXEL[1] / 2, (DIMS[2] - 1) * VOXEL[2] / 2
+    mask = ((x - cx) / (cx + 0.5)) ** 2 + ((y - cy) / (cy + 0.5)) ** 2 + ((z - cz) / (cz + 0.5)) ** 2 <= 1
+    return chi.astype(np.float32), mask
+
+
+def f32(a):
+    return [float(f"{v:.9g}") for v in np.asarray(a, dtype=np.float32).ravel()]
+
+
+def main():
+    ps = pad_shape()
+    chi32, mask = phantom()
+    chi = chi32.astype(np.float64)
+    fields32 = [filt(chi, dipole(ps, b)).astype(np.float32) for b in COSMOS_DIRS]
+    field = fields32[0].astype(np.float64)
+    fm = np.where(mask, field, 0.0)
+
+    d = dipole(ps, B0)
+    d_trunc = np.where(np.abs(d) >= TKD_T, d, np.sign(d) * TKD_T)  # sign(0) = 0: D = 0 stays 0
+    h_tkd = np.zeros_like(d)
+    h_tkd[d_trunc != 0] = 1.0 / d_trunc[d_trunc != 0]
+    tkd = np.where(mask, filt(fm, h_tkd), 0.0)
+
+    e2 = sum(np.abs(1 - np.exp(-2j * np.pi * k * dv)) ** 2 / dv ** 2 for k, dv in zip(kgrid(ps), VOXEL))
+    den = d ** 2 + CFL2_LAMBDA * e2
+    h_l2 = np.where(den > 0, d / np.where(den > 0, den, 1), 0.0)
+    cfl2 = np.where(mask, filt(fm, h_l2), 0.0)
+
+    num = np.zeros(tuple(reversed(ps)), complex)
+    dsum = np.zeros(tuple(reversed(ps)))
+    for f, b in zip(fields32, COSMOS_DIRS):
+        db = dipole(ps, b)
+        num += db * np.fft.fftn(pad(np.where(mask, f.astype(np.float64), 0.0), ps))
+        dsum += db ** 2
+    spec = np.where(dsum > 1e-6, num / np.where(dsum > 1e-6, dsum, 1), 0)
+    cosmos = np.where(mask, crop(np.real(np.fft.ifftn(spec))), 0.0)
+
+    out = {
+        "dims": list(DIMS), "voxelSize": list(VOXEL), "padDims": list(ps), "b0Dir": B0.tolist(),
+        "tkdThreshold": TKD_T, "cfl2Lambda": CFL2_LAMBDA, "cosmosDirs": [b.tolist() for b in COSMOS_DIRS],
+        "chi": f32(chi32), "mask": [int(v) for v in mask.ravel()],
+        "fields": [f32(f) for f in fields32], "tkd": f32(tkd), "cfl2": f32(cfl2), "cosmos": f32(cosmos),
+    }
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "dipole_fixture.json")
+    with open(path, "w") as fh:
+        json.dump(out, fh)
+    print(path, ps, {k: float(np.abs(v).max()) for k, v in [("field", field), ("tkd", tkd), ("cfl2", cfl2), ("cosmos", cosmos)]})
+
+
+if __name__ == "__main__":
+    main()
