@@ -1,0 +1,60 @@
+/** `qsm invert`: local field -> susceptibility with one registered method. */
+import { withData } from '../../core/volume';
+import { InputError } from '../../io/inputError';
+import { parseFlags, UsageError, type FlagSpecs } from '../args';
+import { withProgress, type CommandContext } from '../context';
+import { chooseB0Dir, describeAcquisition } from '../acquisitionReport';
+import { checkOutputPath, writeVolumeFile } from '../files';
+import { chooseFieldUnits, UNIT_FLAGS } from '../fieldUnits';
+import { READ_FLAGS, readInput, readMask } from '../inputs';
+import { findMethod, METHODS, type Backend, type MethodFlag, type MethodParams } from '../methods';
+
+export const INVERT_FLAGS: FlagSpecs = {
+  field: { kind: 'value', required: true, help: 'F.nii[.gz]: local field map' },
+  method: { kind: 'value', required: true, help: `ID: ${METHODS.map((m) => m.id).join(', ')}` },
+  out: { kind: 'value', required: true, help: 'OUT.nii[.gz]: susceptibility map (ppm)' },
+  mask: { kind: 'value', help: 'M.nii[.gz]: brain mask on the field grid' },
+  ...UNIT_FLAGS,
+  b0dir: { kind: 'value', help: 'x,y,z: B0 direction in voxel axes (default: from the header)' },
+  volume: { kind: 'value', help: 'N: which volume of a 4-D field map (0-based)' },
+  threshold: { kind: 'value', help: 'T: TKD threshold on |D|' },
+  lambda: { kind: 'value', help: 'L: closed-form L2 regularisation weight' },
+  patch: { kind: 'value', help: 'N: patch edge in voxels (learned methods)' },
+  overlap: { kind: 'value', help: 'F: patch overlap fraction 0..0.75 (learned methods)' },
+  backend: { kind: 'value', help: 'wasm|cpu: tfjs backend (learned methods)' },
+  ...READ_FLAGS,
+};
+
+export async function invertCommand(argv: string[], ctx: CommandContext): Promise<void> {
+  const flags = parseFlags(argv, INVERT_FLAGS);
+  const method = findMethod(flags.string('method')!);
+  if (!method) throw new UsageError(`unknown method "${flags.string('method')}" (known: ${METHODS.map((m) => m.id).join(', ')})`);
+  for (const f of ['threshold', 'lambda', 'patch', 'overlap', 'backend'] as MethodFlag[]) {
+    if (flags.has(f) && !method.flags.includes(f)) throw new UsageError(`--${f} does not apply to method ${method.id}`);
+  }
+  const backend = flags.string('backend');
+  if (backend !== undefined && backend !== 'wasm' && backend !== 'cpu') throw new InputError(`--backend: expected wasm or cpu, got "${backend}"`);
+  const params: MethodParams = {
+    threshold: flags.number('threshold', { min: Number.MIN_VALUE, max: 2 / 3 }),
+    lambda: flags.number('lambda', { min: 0 }),
+    patch: flags.number('patch', { min: 8, max: 512, integer: true }),
+    overlap: flags.number('overlap', { min: 0, max: 0.75 }),
+    backend: backend as Backend | undefined,
+  };
+  const out = flags.string('out')!;
+  checkOutputPath(out);
+
+  const fieldPath = flags.string('field')!;
+  const read = readInput(fieldPath, flags, ctx, flags.number('volume', { min: 0, integer: true }));
+  const { ppmPerUnit } = chooseFieldUnits(fieldPath, flags, ctx);
+  let field = read.volume;
+  if (ppmPerUnit !== 1) field = withData(field, field.data.map((x) => x * ppmPerUnit));
+  const maskPath = flags.string('mask');
+  if (maskPath) params.mask = readMask(maskPath, field, fieldPath, flags, ctx);
+  const b0 = chooseB0Dir(field, flags.vec3s('b0dir')[0]);
+  ctx.err(describeAcquisition(fieldPath, field, b0));
+
+  const chi = await withProgress(ctx, `invert ${method.id}`, (onProgress) => method.run(field, b0.b0Dir, params, onProgress));
+  writeVolumeFile(out, chi, { description: `qsm invert ${method.id}`, sformCode: read.facts.sformCode });
+  ctx.err(`wrote ${out}`);
+}
