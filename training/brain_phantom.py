@@ -1,0 +1,280 @@
+"""Brain susceptibility phantoms from the segmentations in /work/shared/data (read in place, never copied).
+
+Training subject: the FreeSurfer brain (aparc.a2009s+aseg.mgz). Held-out subject: the MNI152
+pveseg brain (three tissue classes plus deep-grey nuclei placed at atlas coordinates) - a
+different head with a different segmentation, so nothing of it is seen in fine-tuning; it is
+used for the validation curve and the final evaluation. (A held-out slab of the FreeSurfer
+brain would share its anatomy and, through the dipole field's reach, its sources.)
+
+Susceptibility ranges (ppm, relative to CSF = 0), from in-vivo QSM literature:
+  Deistung et al. NeuroImage 2013 (7 T, deep grey matter), Lim et al. NeuroImage 2013,
+  Li et al. NeuroImage 2011, Liu et al. MRM 2015 (COSMOS reference values), Wang & Liu MRM 2015 (review).
+  caudate 0.05-0.10, putamen 0.05-0.10, globus pallidus 0.15-0.25, thalamus 0.00-0.05,
+  substantia nigra / red nucleus 0.10-0.20 (inside the ventral DC label), cortex 0.00-0.05,
+  white matter -0.05..-0.01, CSF 0, veins 0.2-0.5 (deoxygenated blood; Wang & Liu 2015).
+
+Geometry: a phantom is a chi map on its source grid with its affine (voxel -> RAS mm). An
+acquisition is a grid of n voxels of size vs whose axes are the columns of a rotation R in
+world space; B0 is world +z, so b (voxel axes) = R^T (0, 0, 1). Arrays are [x, y, z].
+"""
+import os
+
+import nibabel as nib
+import numpy as np
+from scipy.ndimage import gaussian_filter, map_coordinates, zoom
+
+from dipole import forward_field, unit
+from synthetic import crop_patches, side_info, to_net
+
+DATA = os.environ.get("QSM_DATA", "/work/shared/data")
+FS_FILE = "aparc.a2009s+aseg.mgz"
+MNI_FILE = "mni152_pveseg.nii.gz"
+
+# aseg label -> (low, high) ppm
+FS_RANGES = {
+    2: (-0.05, -0.01), 41: (-0.05, -0.01),  # cerebral white matter
+    7: (-0.05, -0.01), 46: (-0.05, -0.01),  # cerebellar white matter
+    77: (-0.03, 0.0), 85: (-0.05, -0.01),  # WM hypointensities, optic chiasm
+    251: (-0.05, -0.01), 252: (-0.05, -0.01), 253: (-0.05, -0.01), 254: (-0.05, -0.01), 255: (-0.05, -0.01),  # corpus callosum
+    16: (-0.04, 0.0),  # brain stem (mostly white matter tracts)
+    8: (0.0, 0.04), 47: (0.0, 0.04),  # cerebellar cortex
+    10: (0.0, 0.05), 49: (0.0, 0.05),  # thalamus
+    11: (0.05, 0.10), 50: (0.05, 0.10),  # caudate
+    12: (0.05, 0.10), 51: (0.05, 0.10),  # putamen
+    13: (0.15, 0.25), 52: (0.15, 0.25),  # pallidum
+    17: (0.0, 0.03), 53: (0.0, 0.03), 18: (0.0, 0.03), 54: (0.0, 0.03),  # hippocampus, amygdala
+    26: (0.02, 0.06), 58: (0.02, 0.06),  # accumbens
+    28: (0.0, 0.05), 60: (0.0, 0.05),  # ventral DC background; SN/RN nuclei are added inside
+    4: (0.0, 0.0), 43: (0.0, 0.0), 5: (0.0, 0.0), 44: (0.0, 0.0), 14: (0.0, 0.0), 15: (0.0, 0.0), 24: (0.0, 0.0),  # CSF
+    31: (0.0, 0.08), 63: (0.0, 0.08),  # choroid plexus (calcifications make it paramagnetic)
+}
+CORTEX = (0.0, 0.05)  # Destrieux parcels (label >= 1000)
+NUCLEUS = (0.10, 0.20)  # substantia nigra / red nucleus
+VEIN = (0.2, 0.5)
+VENTRAL_DC = (28, 60)
+
+# Held-out MNI phantom: fixed mid-range values; deep nuclei at approximate MNI centres (mm) with radii (mm).
+MNI_CLASS_CHI = {1: 0.0, 2: 0.025, 3: -0.03}
+MNI_NUCLEI = [  # (centre, radii, chi)
+    ((19, -3, 0), (5, 7, 5), 0.20), ((-19, -3, 0), (5, 7, 5), 0.20),  # globus pallidus
+    ((26, 2, 1), (5, 12, 8), 0.08), ((-26, 2, 1), (5, 12, 8), 0.08),  # putamen
+    ((13, 12, 10), (4, 7, 6), 0.07), ((-13, 12, 10), (4, 7, 6), 0.07),  # caudate head
+    ((11, -18, 7), (7, 10, 7), 0.03), ((-11, -18, 7), (7, 10, 7), 0.03),  # thalamus
+    ((10, -16, -11), (3, 6, 3), 0.16), ((-10, -16, -11), (3, 6, 3), 0.16),  # substantia nigra
+    ((5, -20, -8), (3, 3, 3), 0.12), ((-5, -20, -8), (3, 3, 3), 0.12),  # red nucleus
+]
+
+
+class Phantom:
+    """chi (ppm) and brain mask on a source grid, with voxel -> world affine."""
+
+    def __init__(self, chi, mask, affine):
+        self.chi = chi.astype(np.float32)
+        self.mask = mask.astype(np.float32)
+        self.affine = affine
+        self.inv = np.linalg.inv(affine)
+        ijk = np.argwhere(mask > 0)
+        self.brain_world = (affine[:3, :3] @ ijk.T + affine[:3, 3:4]).T  # voxel centres in mm
+
+    def world_centre(self):
+        return self.brain_world.mean(0)
+
+    def world_extent(self):
+        return self.brain_world.max(0) - self.brain_world.min(0)
+
+
+def _crop_to_brain(vol, affine, mask, margin=4):
+    ijk = np.argwhere(mask)
+    lo = np.maximum(ijk.min(0) - margin, 0)
+    hi = np.minimum(ijk.max(0) + margin + 1, vol.shape)
+    sl = tuple(slice(a, b) for a, b in zip(lo, hi))
+    shift = np.eye(4)
+    shift[:3, 3] = lo
+    return vol[sl], affine @ shift
+
+
+def load_fs_labels():
+    img = nib.load(os.path.join(DATA, FS_FILE))
+    seg = np.asarray(img.dataobj).astype(np.int32)
+    return _crop_to_brain(seg, img.affine, seg > 0)
+
+
+def load_mni_labels():
+    img = nib.load(os.path.join(DATA, MNI_FILE))
+    seg = np.asarray(img.dataobj).astype(np.int32)
+    return _crop_to_brain(seg, img.affine, seg > 0)
+
+
+def _voxel_size(affine):
+    return np.linalg.norm(affine[:3, :3], axis=0)
+
+
+def _texture(rng, shape, vs, amplitude, sigma_mm=2.0):
+    n = gaussian_filter(rng.normal(size=shape).astype(np.float32), [sigma_mm / d for d in vs])
+    return amplitude * n / (n.std() + 1e-12)
+
+
+def _paint_ellipsoid(chi, affine, centre_mm, radii_mm, value, within=None):
+    ijk = np.indices(chi.shape, dtype=np.float32).reshape(3, -1)
+    xyz = affine[:3, :3] @ ijk + affine[:3, 3:4]
+    r = (((xyz - np.asarray(centre_mm, float)[:, None]) / np.asarray(radii_mm, float)[:, None]) ** 2).sum(0)
+    m = (r <= 1).reshape(chi.shape)
+    if within is not None:
+        m &= within
+    chi[m] = value
+
+
+def _add_veins(rng, chi, mask, affine, n):
+    """Thin tubes (random walks of straight segments) inside the brain, with partial-volume edges."""
+    vs = _voxel_size(affine)
+    inside = np.argwhere(mask > 0)
+    for _ in range(n):
+        p = inside[rng.integers(len(inside))].astype(float) * vs  # mm in source-grid axes
+        radius = rng.uniform(0.4, 1.2)
+        value = rng.uniform(*VEIN)
+        d = unit(rng.normal(size=3))
+        for _seg in range(rng.integers(2, 5)):
+            q = p + d * rng.uniform(5, 20)
+            lo = np.maximum(np.floor((np.minimum(p, q) - radius - 1) / vs).astype(int), 0)
+            hi = np.minimum(np.ceil((np.maximum(p, q) + radius + 1) / vs).astype(int) + 1, chi.shape)
+            if np.all(hi > lo):
+                g = np.stack(np.meshgrid(*[(np.arange(a, b) * s) for a, b, s in zip(lo, hi, vs)], indexing="ij"), -1)
+                t = np.clip(((g - p) @ (q - p)) / max((q - p) @ (q - p), 1e-9), 0, 1)
+                dist = np.linalg.norm(g - (p + t[..., None] * (q - p)), axis=-1)
+                w = np.clip(radius + 0.5 - dist, 0, 1) * (mask[tuple(slice(a, b) for a, b in zip(lo, hi))] > 0)
+                sub = chi[tuple(slice(a, b) for a, b in zip(lo, hi))]
+                sub[...] = sub * (1 - w) + value * w
+            p, d = q, unit(d + 0.6 * rng.normal(size=3))
+
+
+def fs_phantom(rng, seg_aff=None):
+    """A random chi phantom of the FreeSurfer (training) subject."""
+    seg, aff = seg_aff if seg_aff is not None else load_fs_labels()
+    vs = _voxel_size(aff)
+    chi = np.zeros(seg.shape, np.float32)
+    for lab in np.unique(seg):
+        if lab == 0:
+            continue
+        lo, hi = CORTEX if lab >= 1000 else FS_RANGES.get(int(lab), (-0.01, 0.03))
+        chi[seg == lab] = rng.uniform(lo, hi)
+    mask = seg > 0
+    for lab in VENTRAL_DC:  # SN / RN: one or two nuclei inside each ventral DC
+        vox = np.argwhere(seg == lab)
+        for _ in range(rng.integers(1, 3)):
+            c = vox[rng.integers(len(vox))]
+            centre = aff[:3, :3] @ c + aff[:3, 3]
+            _paint_ellipsoid(chi, aff, centre, rng.uniform(2, 5, size=3), rng.uniform(*NUCLEUS), seg == lab)
+    chi += _texture(rng, seg.shape, vs, rng.uniform(0.003, 0.012), rng.uniform(1.0, 3.0)) * mask
+    _add_veins(rng, chi, mask, aff, rng.integers(15, 40))
+    chi *= rng.uniform(0.8, 1.25)
+    return Phantom(chi * mask, mask, aff)
+
+
+def mni_phantom(seed=2024, seg_aff=None):
+    """The fixed held-out phantom of the MNI152 subject (never used for training)."""
+    rng = np.random.default_rng(seed)
+    seg, aff = seg_aff if seg_aff is not None else load_mni_labels()
+    vs = _voxel_size(aff)
+    chi = np.zeros(seg.shape, np.float32)
+    for c, v in MNI_CLASS_CHI.items():
+        chi[seg == c] = v
+    mask = seg > 0
+    for centre, radii, v in MNI_NUCLEI:
+        _paint_ellipsoid(chi, aff, centre, radii, v, mask)
+    chi += _texture(rng, seg.shape, vs, 0.006, 2.0) * mask
+    _add_veins(rng, chi, mask, aff, 30)
+    return Phantom(chi * mask, mask, aff)
+
+
+def grid_rotation(tilt_deg, azimuth_deg=0.0, inplane_deg=0.0):
+    """Rotation whose columns are the acquisition grid's axes in world space: an in-plane rotation
+    about z, then a tilt of the slice axis away from world z towards `azimuth_deg`."""
+    def rz(a):
+        a = np.deg2rad(a)
+        return np.array([[np.cos(a), -np.sin(a), 0], [np.sin(a), np.cos(a), 0], [0, 0, 1]])
+
+    t = np.deg2rad(tilt_deg)
+    rx = np.array([[1, 0, 0], [0, np.cos(t), -np.sin(t)], [0, np.sin(t), np.cos(t)]])
+    return rz(azimuth_deg) @ rx @ rz(-azimuth_deg) @ rz(inplane_deg)
+
+
+def sample_acquisition(ph, shape, vs, R, centre, displacement=None):
+    """chi and mask of phantom `ph` on an acquisition grid; returns (chi, mask, b0 in voxel axes)."""
+    g = np.stack(np.meshgrid(*[(np.arange(n) - (n - 1) / 2) * d for n, d in zip(shape, vs)], indexing="ij"), 0)
+    if displacement is not None:
+        g = g + displacement
+    world = np.tensordot(R, g, axes=1) + np.asarray(centre)[:, None, None, None]
+    src = np.tensordot(ph.inv[:3, :3], world, axes=1) + ph.inv[:3, 3][:, None, None, None]
+    chi = map_coordinates(ph.chi, src, order=1, mode="constant", cval=0.0)
+    mask = map_coordinates(ph.mask, src, order=1, mode="constant", cval=0.0) > 0.5
+    b0 = R.T @ np.array([0.0, 0.0, 1.0])
+    return chi * mask, mask, b0
+
+
+def smooth_displacement(rng, shape, amplitude_mm=3.0, control=5):
+    """A random smooth deformation: normal control-point displacements upsampled to the grid."""
+    c = rng.normal(size=(3, control, control, control)) * amplitude_mm
+    return np.stack([zoom(ci, [n / control for n in shape], order=3, mode="nearest")[: shape[0], : shape[1], : shape[2]] for ci in c])
+
+
+def random_brain_acquisition(rng):
+    from synthetic import random_voxel_size
+
+    vs = np.clip(random_voxel_size(rng), 0.5, 2.5)
+    u = rng.random()
+    tilt = 0.0 if u < 0.15 else np.degrees(np.arccos(rng.uniform(np.cos(np.deg2rad(50)), 1.0)))
+    R = grid_rotation(tilt, rng.uniform(0, 360), rng.uniform(-20, 20))
+    if rng.random() < 0.5:  # left-right mirror of the anatomy
+        R = R @ np.diag([-1.0, 1.0, 1.0])
+    return vs, R
+
+
+def simulate_block(rng, ph, grid=64, noise=True, deform=True):
+    """(chi, field, mask, vs, b0) on a random block of the phantom; field masked like a local field map."""
+    vs, R = random_brain_acquisition(rng)
+    centre = ph.brain_world[rng.integers(len(ph.brain_world))]
+    shape = (grid,) * 3
+    disp = smooth_displacement(rng, shape, rng.uniform(0, 4)) if deform else None
+    chi, mask, b0 = sample_acquisition(ph, shape, vs, R, centre, disp)
+    field = forward_field(chi, vs, b0)
+    if noise:
+        field = field + rng.uniform(0.0, 0.004) * rng.normal(size=field.shape)
+    return chi, field * mask, mask, vs, b0
+
+
+def brain_batch_stream(rng, patch, batch, grid=64, patches_per_sim=4, phantom_every=24, min_brain=0.3):
+    """Fine-tuning batches from FreeSurfer phantoms: (field, chi, side, mask) numpy float32, [B,1,z,y,x]."""
+    seg_aff = load_fs_labels()
+    ph, sims, buf = None, 0, []
+    while True:
+        while len(buf) < batch:
+            if ph is None or sims % phantom_every == 0:
+                ph = fs_phantom(rng, seg_aff)
+            sims += 1
+            chi, field, mask, vs, b0 = simulate_block(rng, ph, grid)
+            s = side_info(vs, b0)
+            got = 0
+            for _ in range(4 * patches_per_sim):
+                (c, f, m), = crop_patches(rng, [chi, field, mask.astype(np.float32)], patch, 1)
+                if m.mean() >= min_brain:
+                    buf.append((to_net(f), to_net(c), s, to_net(m)))
+                    got += 1
+                    if got == patches_per_sim:
+                        break
+            order = rng.permutation(len(buf))
+            buf = [buf[i] for i in order]
+        take, buf = buf[:batch], buf[batch:]
+        yield tuple(np.stack([t[i] for t in take]) if i == 2 else np.stack([t[i] for t in take])[:, None] for i in range(4))
+
+
+def heldout_brain_set(patch, n=8, seed=99, grid=64):
+    """A FIXED validation set of patches from the held-out MNI phantom (fixed seed)."""
+    rng = np.random.default_rng(seed)
+    ph = mni_phantom()
+    out = []
+    while len(out) < n:
+        chi, field, mask, vs, b0 = simulate_block(rng, ph, grid, deform=False)
+        (c, f, m), = crop_patches(rng, [chi, field, mask.astype(np.float32)], patch, 1)
+        if m.mean() >= 0.4:
+            out.append((to_net(f), to_net(c), side_info(vs, b0), to_net(m)))
+    return tuple(np.stack([t[i] for t in out]) if i == 2 else np.stack([t[i] for t in out])[:, None] for i in range(4))

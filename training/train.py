@@ -1,0 +1,261 @@
+"""Pre-training (synthetic) and fine-tuning (brain phantoms) with a wall-clock budget.
+
+  /usr/bin/python3 training/train.py --arch adaptive-unet --stage pretrain --minutes 60 \
+      --patch 48 --batch 2 --threads 1 --out training/runs/adaptive-unet
+  /usr/bin/python3 training/train.py --arch adaptive-unet --stage finetune \
+      --init training/runs/adaptive-unet/last.pt --minutes 25 ... --out training/runs/adaptive-unet-tl
+
+Pre-training: AdamW, cosine annealing with warm restarts (SGDR, cycles of 1, 2, 4 units of the
+budget, so the last cycle ends with the budget). Fine-tuning: the filter-manifold network is
+frozen; decoder (up*, dec*, out) at 1e-3, everything else at 1e-5, both decayed by one cosine to
+10 % at the end. Loss: L1 on chi/outputScale, masked to the brain when a mask exists.
+The schedule follows elapsed training time, so a resumed run continues where it stopped.
+`--resume` continues from OUT/last.pt; SIGTERM/SIGINT checkpoint and exit cleanly.
+"""
+import argparse
+import csv
+import json
+import math
+import os
+import signal
+import sys
+import time
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from qsm_net import INPUT_SCALE, OUTPUT_SCALE, build, decoder_param_names  # noqa: E402
+
+LOG_FIELDS = ["step", "samples", "elapsed_s", "utc", "train_loss", "lr", "val_synth_loss", "val_synth_nrmse",
+              "val_brain_loss", "val_brain_nrmse"]
+SGDR_UNITS = (1, 2, 4)
+
+
+def sgdr_factor(frac, units=SGDR_UNITS, floor=0.01):
+    """Cosine annealing with warm restarts over the budget fraction `frac` in [0, 1]."""
+    total = sum(units)
+    pos = min(max(frac, 0.0), 1.0) * total
+    for u in units:
+        if pos <= u:
+            return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * pos / u))
+        pos -= u
+    return floor
+
+
+def cosine_factor(frac, floor=0.1):
+    return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * min(max(frac, 0.0), 1.0)))
+
+
+def masked_l1(pred, target, mask=None):
+    if mask is None:
+        return (pred - target).abs().mean()
+    return ((pred - target).abs() * mask).sum() / mask.sum().clamp_min(1.0)
+
+
+def make_optimizer(model, stage, lr=None, weight_decay=1e-4):
+    """Returns (optimizer, base lrs per group). Fine-tuning freezes the FMN."""
+    if stage == "pretrain":
+        for p in model.parameters():
+            p.requires_grad_(True)
+        opt = torch.optim.AdamW(model.parameters(), lr=lr or 1e-3, weight_decay=weight_decay)
+        return opt
+    dec = set(decoder_param_names(model))
+    groups = {"decoder": [], "rest": []}
+    for n, p in model.named_parameters():
+        if n.startswith("fmn."):
+            p.requires_grad_(False)
+            continue
+        p.requires_grad_(True)
+        groups["decoder" if n in dec else "rest"].append(p)
+    opt = torch.optim.AdamW(
+        [
+            {"params": groups["decoder"], "lr": lr or 1e-3, "name": "decoder"},
+            {"params": groups["rest"], "lr": 1e-5, "name": "rest"},
+        ],
+        weight_decay=weight_decay,
+    )
+    return opt
+
+
+def set_lr(opt, stage, frac):
+    f = sgdr_factor(frac) if stage == "pretrain" else cosine_factor(frac)
+    for g in opt.param_groups:
+        g.setdefault("base_lr", g["lr"])
+        g["lr"] = g["base_lr"] * f
+    return opt.param_groups[0]["lr"]
+
+
+def train_step(model, opt, batch):
+    field, chi, side, mask = batch
+    model.train()
+    opt.zero_grad(set_to_none=True)
+    pred = model(torch.from_numpy(field) * INPUT_SCALE, torch.from_numpy(side))
+    m = None if mask is None else torch.from_numpy(mask)
+    loss = masked_l1(pred, torch.from_numpy(chi) / OUTPUT_SCALE, m)
+    loss.backward()
+    opt.step()
+    return float(loss)
+
+
+@torch.no_grad()
+def validate(model, vset, chunk=2):
+    """Masked L1 (net units) and NRMSE % (ppm) over a fixed set."""
+    field, chi, side, mask = vset
+    model.eval()
+    l1, err2, ref2, msum = 0.0, 0.0, 0.0, 0.0
+    for i in range(0, len(field), chunk):
+        sl = slice(i, i + chunk)
+        pred = model(torch.from_numpy(field[sl]) * INPUT_SCALE, torch.from_numpy(side[sl])).numpy() * OUTPUT_SCALE
+        m = np.ones_like(pred) if mask is None else mask[sl]
+        l1 += float((np.abs(pred - chi[sl]) * m).sum() / OUTPUT_SCALE)
+        msum += float(m.sum())
+        err2 += float((((pred - chi[sl]) * m) ** 2).sum())
+        ref2 += float(((chi[sl] * m) ** 2).sum())
+    return l1 / msum, 100 * math.sqrt(err2 / ref2)
+
+
+def synthetic_val_set(patch, n=8, seed=12345):
+    """A FIXED synthetic validation set (its own seed; training streams use other seeds)."""
+    from synthetic import batch_stream
+
+    return next(batch_stream(np.random.default_rng(seed), patch, n, patches_per_sim=2))
+
+
+def save_checkpoint(path, state):
+    tmp = path + ".tmp"
+    torch.save(state, tmp)
+    os.replace(tmp, path)
+
+
+class Stop:
+    def __init__(self):
+        self.flag = False
+        for s in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(s, self._set)
+
+    def _set(self, *_):
+        self.flag = True
+
+
+def parse(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--arch", choices=["adaptive-unet", "unet"], required=True)
+    ap.add_argument("--stage", choices=["pretrain", "finetune"], required=True)
+    ap.add_argument("--init", help="checkpoint whose model weights start this run (fine-tuning)")
+    ap.add_argument("--minutes", type=float, required=True, help="training wall-clock budget (all resumes together)")
+    ap.add_argument("--patch", type=int, default=48)
+    ap.add_argument("--batch", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--base-channels", type=int, default=16)
+    ap.add_argument("--lr", type=float, default=None, help="pretrain lr / fine-tune decoder lr (default 1e-3)")
+    ap.add_argument("--grid", type=int, default=64, help="simulation grid edge (voxels)")
+    ap.add_argument("--val-n", type=int, default=8)
+    ap.add_argument("--val-every", type=float, default=3.0, help="minutes")
+    ap.add_argument("--ckpt-every", type=float, default=3.0, help="minutes")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--resume", action="store_true")
+    return ap.parse_args(argv)
+
+
+def main(argv=None):
+    a = parse(argv)
+    torch.set_num_threads(a.threads)
+    torch.set_num_interop_threads(1)
+    os.makedirs(a.out, exist_ok=True)
+    last = os.path.join(a.out, "last.pt")
+    stop = Stop()
+
+    model = build(a.arch, a.base_channels)
+    opt = make_optimizer(model, a.stage, a.lr)
+    step, samples, elapsed, resumes = 0, 0, 0.0, 0
+    if a.resume and os.path.exists(last):
+        ck = torch.load(last, map_location="cpu")
+        model.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["optimizer"])
+        step, samples, elapsed, resumes = ck["step"], ck["samples"], ck["elapsed"], ck["resumes"] + 1
+        print(f"resumed from {last}: step {step}, {samples} samples, {elapsed / 60:.1f} min", flush=True)
+    elif a.init:
+        ck = torch.load(a.init, map_location="cpu")
+        model.load_state_dict(ck["model"])
+        print(f"initialised from {a.init} ({ck.get('samples')} samples of {ck.get('stage')})", flush=True)
+        opt = make_optimizer(model, a.stage, a.lr)
+
+    torch.manual_seed(a.seed * 1000 + resumes)
+    rng = np.random.default_rng([a.seed, resumes, 7 if a.stage == "pretrain" else 11])
+    if a.stage == "pretrain":
+        from synthetic import batch_stream
+
+        stream = batch_stream(rng, a.patch, a.batch, a.grid)
+    else:
+        from brain_phantom import brain_batch_stream
+
+        stream = brain_batch_stream(rng, a.patch, a.batch, a.grid)
+    from brain_phantom import heldout_brain_set
+
+    vsynth = synthetic_val_set(a.patch, a.val_n)
+    vbrain = heldout_brain_set(a.patch, a.val_n)
+
+    log_path = os.path.join(a.out, "log.csv")
+    new_log = not os.path.exists(log_path) or not a.resume
+    logf = open(log_path, "w" if new_log else "a", newline="")
+    log = csv.DictWriter(logf, LOG_FIELDS)
+    if new_log:
+        log.writeheader()
+
+    def state():
+        return {"model": model.state_dict(), "optimizer": opt.state_dict(), "arch": a.arch, "stage": a.stage,
+                "base_channels": a.base_channels, "patch": a.patch, "batch": a.batch, "step": step,
+                "samples": samples, "elapsed": elapsed, "resumes": resumes, "init": a.init,
+                "threads": a.threads, "torch": torch.__version__, "argv": sys.argv}
+
+    def validate_and_log(train_loss, lr):
+        vs = validate(model, vsynth)
+        vb = validate(model, vbrain)
+        log.writerow({"step": step, "samples": samples, "elapsed_s": round(elapsed, 1),
+                      "utc": time.strftime("%H:%M:%S", time.gmtime()), "train_loss": train_loss, "lr": lr,
+                      "val_synth_loss": vs[0], "val_synth_nrmse": vs[1], "val_brain_loss": vb[0],
+                      "val_brain_nrmse": vb[1]})
+        logf.flush()
+        print(f"step {step} samples {samples} {elapsed / 60:.1f} min loss {train_loss:.4f} lr {lr:.2e} "
+              f"val synth {vs[1]:.1f}% brain {vb[1]:.1f}%", flush=True)
+
+    budget = a.minutes * 60
+    lr = set_lr(opt, a.stage, elapsed / budget)
+    if step == 0:
+        validate_and_log(float("nan"), lr)
+    t_last = time.time()
+    next_val, next_ck = elapsed + a.val_every * 60, elapsed + a.ckpt_every * 60
+    losses = []
+    while elapsed < budget and not stop.flag:
+        lr = set_lr(opt, a.stage, elapsed / budget)
+        losses.append(train_step(model, opt, next(stream)))
+        step += 1
+        samples += a.batch
+        now = time.time()
+        elapsed += now - t_last
+        t_last = now
+        if step % 20 == 0:
+            print(f"step {step} samples {samples} {elapsed / 60:.1f} min loss {np.mean(losses[-20:]):.4f} "
+                  f"{samples / max(elapsed, 1e-9):.2f} samples/s", flush=True)
+        if elapsed >= next_val:
+            validate_and_log(float(np.mean(losses)), lr)
+            losses = []
+            next_val = elapsed + a.val_every * 60
+            t_last = time.time()  # validation time is not training time
+        if elapsed >= next_ck:
+            save_checkpoint(last, state())
+            next_ck = elapsed + a.ckpt_every * 60
+    validate_and_log(float(np.mean(losses)) if losses else float("nan"), lr)
+    save_checkpoint(last, state())
+    with open(os.path.join(a.out, "summary.json"), "w") as f:
+        json.dump({k: v for k, v in state().items() if k not in ("model", "optimizer")}
+                  | {"done": not stop.flag, "finished_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
+                  f, indent=1)
+    print("stopped by signal" if stop.flag else "budget reached", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
