@@ -4,11 +4,15 @@
  *
  *   npm run bench:fft                 # 64^3, 128^3, 256^3, 240x300x240
  *   npm run bench:fft -- 96 128x128x64
+ *   npm run bench:fft -- --dipole     # acceptance: forward + TKD on brain-sized volumes (seconds)
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { fft3, ifft3 } from '../src/core/fft3';
-import type { Vec3 } from '../src/core/volume';
+import { forwardField } from '../src/core/forwardModel';
+import { paddedDims } from '../src/core/padding';
+import { tkd } from '../src/core/tkd';
+import { makeVolume, type Vec3 } from '../src/core/volume';
 
 const PYTHON = '/usr/bin/python3';
 const NUMPY_SCRIPT = fileURLToPath(new URL('./fft_numpy.py', import.meta.url));
@@ -42,13 +46,37 @@ function timeNumpy(dims: Vec3, reps: number): number {
   return JSON.parse(out.trim().split('\n').pop() as string).seconds;
 }
 
+/** Forward model then TKD on a brain-sized grid; a smooth blob phantom (timing does not depend on content). */
+function timeDipole(dims: Vec3, voxelSize: Vec3, tiltDeg: number): void {
+  const chi = makeVolume(dims, voxelSize);
+  const [nx, ny, nz] = dims;
+  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) {
+    const r2 = ((x - nx / 2) / (nx / 3)) ** 2 + ((y - ny / 2) / (ny / 3)) ** 2 + ((z - nz / 2) / (nz / 3)) ** 2;
+    chi.data[x + nx * (y + ny * z)] = r2 < 1 ? 0.05 * Math.cos(x / 5) * Math.sin(y / 7) : 0;
+  }
+  const t = (tiltDeg * Math.PI) / 180;
+  const b0: Vec3 = [0, Math.sin(t), Math.cos(t)];
+  const t0 = performance.now();
+  const field = forwardField(chi, b0);
+  const t1 = performance.now();
+  tkd(field, b0);
+  const t2 = performance.now();
+  console.log(`${dims.join('x')} @ ${voxelSize.join('x')} mm, tilt ${tiltDeg} deg (padded ${paddedDims(dims).join('x')}): ` +
+    `forward ${((t1 - t0) / 1000).toFixed(2)} s, TKD ${((t2 - t1) / 1000).toFixed(2)} s, total ${((t2 - t0) / 1000).toFixed(2)} s`);
+}
+
 const args = process.argv.slice(2).filter((a) => a !== '--' && a !== 'fft');
-const sizes = (args.length ? args : ['64', '128', '256', '240x300x240']).map(parseDims);
-console.log('dims            ours[s]  numpy[s]  ratio  roundtrip-err');
-for (const dims of sizes) {
-  const big = dims[0] * dims[1] * dims[2] > 4e6;
-  const reps = big ? 2 : 4;
-  const ours = timeOurs(dims, reps);
-  const np = timeNumpy(dims, reps);
-  console.log(`${dims.join('x').padEnd(14)} ${ours.seconds.toFixed(3).padStart(8)} ${np.toFixed(3).padStart(9)} ${(ours.seconds / np).toFixed(2).padStart(6)}  ${ours.maxErr.toExponential(1)}`);
+if (args.includes('--dipole')) {
+  timeDipole([160, 200, 160], [1, 1, 1], 0);
+  timeDipole([160, 200, 100], [1, 1, 1.6], 25);
+} else {
+  const sizes = (args.length ? args : ['64', '128', '256', '240x300x240']).map(parseDims);
+  console.log('dims            ours[s]  numpy[s]  ratio  roundtrip-err');
+  for (const dims of sizes) {
+    const big = dims[0] * dims[1] * dims[2] > 4e6;
+    const reps = big ? 2 : 4;
+    const ours = timeOurs(dims, reps);
+    const np = timeNumpy(dims, reps);
+    console.log(`${dims.join('x').padEnd(14)} ${ours.seconds.toFixed(3).padStart(8)} ${np.toFixed(3).padStart(9)} ${(ours.seconds / np).toFixed(2).padStart(6)}  ${ours.maxErr.toExponential(1)}`);
+  }
 }
