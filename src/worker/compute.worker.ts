@@ -1,0 +1,104 @@
+/// <reference lib="webworker" />
+/**
+ * The compute worker: example dataset, COSMOS, metrics, difference maps and scatter densities, off the UI thread.
+ * Thin: the numerics live in src/core. One job at a time; a cancel aborts the running job at its next check.
+ */
+import { cosmos } from '../core/cosmos';
+import { computeMetrics } from '../core/metrics';
+import { buildExample } from '../core/phantomExample';
+import { seededRng } from '../core/phantomRandom';
+import { withData, type Volume } from '../core/volume';
+import { computeTransferables, type FromCompute, type QualityMetrics, type ScatterDensity, type ToCompute } from './computeProtocol';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const controllers = new Map<string, AbortController>();
+
+function send(msg: FromCompute) {
+  scope.postMessage(msg, computeTransferables(msg));
+}
+
+/** estimate - reference inside the mask, zero outside (so the map shows only what the metrics see). */
+function difference(estimate: Volume, reference: Volume, mask: Volume): Volume {
+  const d = new Float32Array(estimate.data.length);
+  for (let i = 0; i < d.length; i++) d[i] = mask.data[i] > 0 ? estimate.data[i] - reference.data[i] : 0;
+  return withData(estimate, d);
+}
+
+/** A fixed-seed random sample of masked voxels, binned on a range covering the 0.5-99.5 % span of both maps. */
+function scatterDensity(estimate: Volume, reference: Volume, mask: Volume, maxSamples: number, bins: number): ScatterDensity {
+  const idx: number[] = [];
+  for (let i = 0; i < mask.data.length; i++) if (mask.data[i] > 0) idx.push(i);
+  const rng = seededRng(12345);
+  // partial Fisher-Yates: the first `n` entries become a uniform sample without replacement
+  const n = Math.min(maxSamples, idx.length);
+  for (let s = 0; s < n && n < idx.length; s++) {
+    const j = s + Math.floor(rng.next() * (idx.length - s));
+    [idx[s], idx[j]] = [idx[j], idx[s]];
+  }
+  const xs = new Float32Array(n);
+  const ys = new Float32Array(n);
+  for (let s = 0; s < n; s++) {
+    xs[s] = reference.data[idx[s]];
+    ys[s] = estimate.data[idx[s]];
+  }
+  const sorted = Float32Array.from([...xs, ...ys]).sort();
+  const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+  let lo = q(0.005);
+  let hi = q(0.995);
+  const pad = 0.08 * (hi - lo || 0.1);
+  lo -= pad;
+  hi += pad;
+  const counts = new Uint32Array(bins * bins);
+  const scale = bins / (hi - lo);
+  for (let s = 0; s < n; s++) {
+    const ix = Math.floor((xs[s] - lo) * scale);
+    const iy = Math.floor((ys[s] - lo) * scale);
+    if (ix >= 0 && ix < bins && iy >= 0 && iy < bins) counts[iy * bins + ix]++;
+  }
+  return { bins, range: [lo, hi], counts, samples: n };
+}
+
+function metricsOf(estimate: Volume, reference: Volume, mask: Volume): QualityMetrics {
+  const m = computeMetrics(estimate, reference, mask);
+  return { nrmse: m.nrmse, psnr: m.psnr, ssim: m.ssim, hfen: m.hfen, slope: m.slope, intercept: m.intercept, r2: m.r2 };
+}
+
+function isAbort(e: unknown): boolean {
+  return e instanceof DOMException ? e.name === 'AbortError' : (e as Error)?.name === 'AbortError';
+}
+
+scope.onmessage = (e: MessageEvent<ToCompute>) => {
+  const msg = e.data;
+  if (msg.type === 'cancel') {
+    controllers.get(msg.jobId)?.abort();
+    return;
+  }
+  const controller = new AbortController();
+  controllers.set(msg.jobId, controller);
+  const onProgress = (done: number, total: number, stage: string) => send({ type: 'progress', jobId: msg.jobId, done, total, stage });
+  // yield once so a cancel posted right after the job can still be seen before the work starts
+  setTimeout(() => {
+    try {
+      if (controller.signal.aborted) throw new DOMException('aborted', 'AbortError');
+      if (msg.type === 'example') {
+        send({ type: 'example', jobId: msg.jobId, dataset: buildExample(msg.options, { onProgress, signal: controller.signal }) });
+      } else if (msg.type === 'cosmos') {
+        const chi = cosmos(msg.fields, msg.b0Dirs, { mask: msg.mask, onProgress, signal: controller.signal });
+        send({ type: 'cosmos', jobId: msg.jobId, chi });
+      } else if (msg.type === 'compare') {
+        const { estimate, reference, mask } = msg;
+        send({
+          type: 'compare', jobId: msg.jobId,
+          metrics: metricsOf(estimate, reference, mask),
+          scatter: scatterDensity(estimate, reference, mask, msg.maxSamples, msg.bins),
+          difference: difference(estimate, reference, mask),
+        });
+      }
+    } catch (err) {
+      if (isAbort(err)) send({ type: 'cancelled', jobId: msg.jobId });
+      else send({ type: 'error', jobId: msg.jobId, message: err instanceof Error ? err.message : String(err) });
+    } finally {
+      controllers.delete(msg.jobId);
+    }
+  }, 0);
+};

@@ -1,0 +1,63 @@
+/**
+ * The typed message protocol between the UI and the compute worker, which does the heavy work that is not a
+ * model: building the example dataset, forward simulation, COSMOS, metrics, difference maps and scatter densities.
+ * Volumes cross with their buffers transferred, not copied.
+ */
+import type { ExampleDataset, ExampleOptions } from '../core/phantomExample';
+import type { Vec3, Volume } from '../core/volume';
+
+export type { ExampleDataset, ExampleOptions } from '../core/phantomExample';
+
+/** The metrics of DESIGN.md, inside the mask (nrmse and hfen in percent, psnr in dB). */
+export interface QualityMetrics {
+  nrmse: number;
+  psnr: number;
+  ssim: number;
+  hfen: number;
+  slope: number;
+  intercept: number;
+  r2: number;
+}
+
+/** A 2-D histogram of (reference, estimate) pairs for the scatter plot, on the same range for both axes. */
+export interface ScatterDensity {
+  bins: number;
+  /** ppm, both axes */
+  range: [number, number];
+  /** row-major: counts[iy * bins + ix], x = reference, y = estimate */
+  counts: Uint32Array;
+  /** voxels sampled (at most the requested maximum) */
+  samples: number;
+}
+
+export type ToCompute =
+  | { type: 'example'; jobId: string; options: ExampleOptions }
+  | { type: 'cosmos'; jobId: string; fields: Volume[]; b0Dirs: Vec3[]; mask?: Volume }
+  | { type: 'compare'; jobId: string; estimate: Volume; reference: Volume; mask: Volume; maxSamples: number; bins: number }
+  | { type: 'cancel'; jobId: string };
+
+export type FromCompute =
+  | { type: 'progress'; jobId: string; done: number; total: number; stage: string }
+  | { type: 'example'; jobId: string; dataset: ExampleDataset }
+  | { type: 'cosmos'; jobId: string; chi: Volume }
+  | { type: 'compare'; jobId: string; metrics: QualityMetrics; difference: Volume; scatter: ScatterDensity }
+  | { type: 'error'; jobId: string; message: string }
+  | { type: 'cancelled'; jobId: string };
+
+/** Buffers to transfer with a message. Input volumes the UI keeps must be sent as copies (see computeClient). */
+export function computeTransferables(msg: ToCompute | FromCompute): Transferable[] {
+  const vols: Volume[] = [];
+  if (msg.type === 'example' && 'dataset' in msg) {
+    const d = msg.dataset;
+    vols.push(d.field, d.mask, d.magnitude, d.groundTruth, d.cosmos);
+  }
+  if (msg.type === 'cosmos' && 'chi' in msg) vols.push(msg.chi);
+  if (msg.type === 'cosmos' && 'fields' in msg) vols.push(...msg.fields, ...(msg.mask ? [msg.mask] : []));
+  if (msg.type === 'compare' && 'difference' in msg) vols.push(msg.difference);
+  if (msg.type === 'compare' && 'estimate' in msg) vols.push(msg.estimate, msg.reference, msg.mask);
+  const out: Transferable[] = [];
+  for (const v of vols) if (!out.includes(v.data.buffer as ArrayBuffer)) out.push(v.data.buffer as ArrayBuffer);
+  const counts = msg.type === 'compare' && 'scatter' in msg ? msg.scatter.counts.buffer : undefined;
+  if (counts) out.push(counts as ArrayBuffer);
+  return out;
+}
