@@ -1,8 +1,386 @@
+import { SLICE_TYPE } from '@niivue/niivue';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Vec3, Volume } from '../core/volume';
+import { checkSameGrid } from '../io/checkSameGrid';
+import { toPpm } from '../io/units';
+import type { BackendName, MethodId, MethodParams } from '../worker/protocol';
+import type { ExampleDataset, ExampleOptions } from '../worker/computeProtocol';
+import type { AcqSettings } from './acquisitionState';
+import { AcquisitionPanel } from './components/AcquisitionPanel';
+import { ExamplePanel } from './components/ExamplePanel';
+import { FilePanel } from './components/FilePanel';
+import { MethodsPanel, type RunState } from './components/MethodsPanel';
+import { ResultsPanel, type MethodResult, type MethodComparison } from './components/ResultsPanel';
+import { CancelledError, ComputeClient } from './computeClient';
+import { InferenceClient } from './inferenceClient';
+import { allWithRole, newItemId, type LoadedItem } from './items';
+import { loadFiles } from './loadFiles';
+import { METHODS } from './methods';
+import { guessRoles, type Role } from './roles';
+import { useModelAvailability } from './useModelAvailability';
+import { buildContext, prepareInput } from './workbenchContext';
+
+interface RunHandle {
+  cancelled: boolean;
+  runId?: string;
+  cancel: () => void;
+}
+
+const VISITED_KEY = 'qsm-workbench-visited';
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+function exampleItems(d: ExampleDataset): LoadedItem[] {
+  const item = (name: string, role: Role, volume: Volume, extra: Partial<LoadedItem> = {}): LoadedItem => ({
+    id: newItemId(), name, role, origin: 'example', volume, warnings: [], ...extra,
+  });
+  return [
+    item('phantom_field.nii.gz', 'field', d.field, { headerB0Dir: d.b0Dir }),
+    { id: newItemId(), name: 'phantom_field.json', role: 'sidecar', origin: 'example', warnings: [], sidecar: { fieldStrength: 3, echoTime: 0.02, units: 'ppm', warnings: [] } },
+    item('phantom_mask.nii.gz', 'mask', d.mask),
+    item('phantom_magnitude.nii.gz', 'magnitude', d.magnitude),
+    item('phantom_groundtruth_Chimap.nii.gz', 'reference', d.groundTruth),
+    item('phantom_cosmos_Chimap.nii.gz', 'reference', d.cosmos),
+  ];
+}
+
+/** Only one input field and one mask: giving a file either role moves the previous holder aside. */
+function assignRole(items: LoadedItem[], id: string, role: Role): LoadedItem[] {
+  return items.map((i) => {
+    if (i.id === id) return { ...i, role };
+    if (role === 'field' && i.role === 'field') return { ...i, role: 'cosmos-field' };
+    if (role === 'mask' && i.role === 'mask') return { ...i, role: 'ignore' };
+    return i;
+  });
+}
+
 export function App() {
+  const [items, setItems] = useState<LoadedItem[]>([]);
+  const [edits, setEdits] = useState<Partial<AcqSettings>>({});
+  const [selected, setSelected] = useState<MethodId[]>(['tkd', 'cfl2']);
+  const [params, setParams] = useState<MethodParams>({ tkdThreshold: 0.19, overlap: 0.25 });
+  const [backend, setBackend] = useState<{ name: string; note?: string }>({ name: 'starting…' });
+  const [runs, setRuns] = useState<Partial<Record<MethodId, RunState>>>({});
+  const [results, setResults] = useState<Partial<Record<MethodId, MethodResult>>>({});
+  const [comparisons, setComparisons] = useState<Partial<Record<MethodId, MethodComparison>>>({});
+  const [referenceId, setReferenceId] = useState<string>();
+  const [errors, setErrors] = useState<string[]>([]);
+  const [exampleProgress, setExampleProgress] = useState<{ done: number; total: number; stage: string }>();
+  const [cosmosProgress, setCosmosProgress] = useState<string>();
+  const [running, setRunning] = useState(false);
+  const [loading, setLoading] = useState(false);
+  const [sliceType, setSliceType] = useState<SLICE_TYPE>(SLICE_TYPE.AXIAL);
+  const [chiWindow, setChiWindow] = useState<[number, number]>([-0.15, 0.25]);
+  const availability = useModelAvailability();
+
+  const compute = useRef<ComputeClient | undefined>(undefined);
+  const inference = useRef<InferenceClient | undefined>(undefined);
+  const currentRun = useRef<RunHandle | undefined>(undefined);
+  const comparing = useRef(new Set<string>());
+
+  const report = useCallback((msg: string) => setErrors((e) => [...e.filter((x) => x !== msg), msg]), []);
+
+  useEffect(() => {
+    const c = new ComputeClient();
+    let inf: InferenceClient | undefined;
+    try {
+      inf = new InferenceClient();
+      inf.onBackend = (name: BackendName, note?: string) => setBackend({ name, note });
+      inf.requestBackend();
+    } catch (e) {
+      setBackend({ name: 'unavailable', note: errorText(e) });
+    }
+    compute.current = c;
+    inference.current = inf;
+    return () => {
+      c.dispose();
+      inf?.dispose();
+    };
+  }, []);
+
+  const ctx = useMemo(() => buildContext(items, edits), [items, edits]);
+  const reference = ctx.references.find((r) => r.id === referenceId) ?? ctx.references[0];
+
+  const runMethods = useCallback(
+    async (methods: MethodId[], runItems: LoadedItem[], runEdits: Partial<AcqSettings>) => {
+      const inf = inference.current;
+      if (!inf) return report('The inference worker is not available in this browser');
+      const runCtx = buildContext(runItems, runEdits);
+      let input;
+      try {
+        input = prepareInput(runCtx);
+      } catch (e) {
+        return report(errorText(e));
+      }
+      let onCancel = () => {};
+      const cancelled = new Promise<never>((_, reject) => (onCancel = () => reject(new CancelledError())));
+      cancelled.catch(() => {});
+      const state: RunHandle = { cancelled: false, runId: undefined, cancel: () => onCancel() };
+      currentRun.current = state;
+      setRunning(true);
+      setRuns(Object.fromEntries(methods.map((m) => [m, { status: 'queued', done: 0, total: 1, stage: '' }])));
+      const setRun = (m: MethodId, r: Partial<RunState>) => setRuns((prev) => ({ ...prev, [m]: { ...prev[m]!, ...r } }));
+      for (const m of methods) {
+        if (state.cancelled) {
+          setRun(m, { status: 'cancelled' });
+          continue;
+        }
+        setRun(m, { status: 'running', stage: 'starting' });
+        const { runId, result } = inf.run(m, input.field, input.mask, input.b0Dir, params, (done, total, stage) =>
+          setRun(m, { done, total, stage }),
+        );
+        state.runId = runId;
+        try {
+          // a cancel answers at once in the UI; whatever the worker still sends for this run is dropped
+          const r = await Promise.race([result, cancelled]);
+          if (r.chi.data.length !== input.field.data.length) throw new Error(`returned ${r.chi.dims.join('x')}, expected ${input.field.dims.join('x')}`);
+          const chi: Volume = { ...input.field, data: r.chi.data };
+          setResults((prev) => ({ ...prev, [m]: { chi, seconds: r.seconds, backend: r.backend, key: runCtx.key, mask: input.metricsMask } }));
+          setBackend((b) => (b.name === r.backend ? b : { name: r.backend, note: b.note }));
+          setRun(m, { status: 'done' });
+        } catch (e) {
+          if (e instanceof CancelledError) setRun(m, { status: 'cancelled' });
+          else {
+            setRun(m, { status: 'error', stage: errorText(e) });
+            report(`${METHODS.find((x) => x.id === m)?.label ?? m} failed: ${errorText(e)}`);
+          }
+        }
+      }
+      currentRun.current = undefined;
+      setRunning(false);
+    },
+    [params, report],
+  );
+
+  const cancel = () => {
+    const r = currentRun.current;
+    if (!r) return;
+    r.cancelled = true;
+    if (r.runId) inference.current?.cancel(r.runId);
+    r.cancel();
+  };
+
+  const loadExample = useCallback(
+    async (o: ExampleOptions) => {
+      const c = compute.current;
+      if (!c) return;
+      setLoading(true);
+      setExampleProgress({ done: 0, total: 1, stage: 'starting' });
+      try {
+        const dataset = await c.example(o, (done, total, stage) => setExampleProgress({ done, total, stage })).result;
+        const next = exampleItems(dataset);
+        setItems(next);
+        setEdits({});
+        setResults({});
+        setComparisons({});
+        setRuns({});
+        setReferenceId(next.find((i) => i.role === 'reference')?.id);
+        setExampleProgress(undefined);
+        setLoading(false);
+        await runMethods(selected, next, {});
+      } catch (e) {
+        setExampleProgress(undefined);
+        setLoading(false);
+        if (!(e instanceof CancelledError)) report(`Example failed: ${errorText(e)}`);
+      }
+    },
+    [runMethods, selected, report],
+  );
+
+  // A first visit sees a reconstruction without own data (skipped with ?autoload=0, e.g. by tests).
+  const autoloaded = useRef(false);
+  useEffect(() => {
+    if (autoloaded.current) return;
+    autoloaded.current = true;
+    const params = new URLSearchParams(window.location.search);
+    const skip = params.get('autoload') === '0';
+    if (!skip && !localStorage.getItem(VISITED_KEY)) {
+      localStorage.setItem(VISITED_KEY, '1');
+      // wait a tick so the workers exist
+      setTimeout(() => loadExample({ edge: 48, voxelSize: [1, 1, 1], tiltDeg: 0, noiseStd: 0.002, seed: 1, cosmosOrientations: 3 }), 0);
+    }
+  }, [loadExample]);
+
+  const onFiles = async (files: File[]) => {
+    setLoading(true);
+    const replacingExample = items.some((i) => i.origin === 'example');
+    const kept = replacingExample ? [] : items;
+    const roles = guessRoles(files.map((f) => f.name), kept.some((i) => i.role === 'field'));
+    const { items: loaded, errors: errs } = await loadFiles(files, roles);
+    errs.forEach(report);
+    if (loaded.length) {
+      if (replacingExample) {
+        setResults({});
+        setComparisons({});
+        setRuns({});
+        setEdits({});
+      }
+      // a newly loaded field or mask takes the role from the previous holder
+      let next = [...kept];
+      for (const it of loaded) {
+        next = [...next, { ...it, role: 'ignore' as Role }];
+        next = assignRole(next, it.id, it.role);
+      }
+      setItems(next);
+      if (loaded.some((i) => i.role === 'reference')) setReferenceId(loaded.find((i) => i.role === 'reference')!.id);
+    }
+    setLoading(false);
+  };
+
+  // Grid checks: everything combined voxel by voxel with the field must be on its grid.
+  const gridMessages = useMemo(() => {
+    const out: { ok: boolean; name: string; text: string }[] = [];
+    const f = ctx.field;
+    if (!f?.volume) return out;
+    for (const it of items) {
+      if (it === f || !it.volume || it.role === 'ignore') continue;
+      try {
+        if (it.role === 'cosmos-field') {
+          if (it.volume.dims.some((d, k) => d !== f.volume!.dims[k])) throw new Error(`${it.name} is ${it.volume.dims.join('x')} but ${f.name} is ${f.volume.dims.join('x')}: they must be on the same voxel grid`);
+        } else checkSameGrid(f.volume, it.volume, f.name, it.name);
+        out.push({ ok: true, name: it.name, text: `${it.name} is on the grid of ${f.name}` });
+      } catch (e) {
+        out.push({ ok: false, name: it.name, text: errorText(e) });
+      }
+    }
+    return out;
+  }, [items, ctx.field]);
+  const referenceOnGrid = !!reference && !gridMessages.some((m) => !m.ok && m.name === reference.name);
+
+  // Metrics, difference maps and scatter densities for each result against the chosen reference.
+  useEffect(() => {
+    const c = compute.current;
+    if (!c || !reference?.volume || !referenceOnGrid) return;
+    for (const [m, r] of Object.entries(results) as [MethodId, MethodResult][]) {
+      const have = comparisons[m];
+      if (have && have.referenceId === reference.id && have.chi === r.chi) continue;
+      const tag = `${m}:${reference.id}:${r.key}:${r.seconds}`;
+      if (comparing.current.has(tag)) continue;
+      comparing.current.add(tag);
+      const refVol = reference.volume;
+      const refId = reference.id;
+      c.compare(r.chi, refVol, r.mask)
+        .then((cmp) => setComparisons((prev) => ({ ...prev, [m]: { ...cmp, referenceId: refId, chi: r.chi } })))
+        .catch((e) => report(`Metrics for ${m} failed: ${errorText(e)}`))
+        .finally(() => comparing.current.delete(tag));
+    }
+  }, [results, reference, referenceOnGrid, comparisons, report]);
+
+  const cosmosFields = items.filter((i) => (i.role === 'field' || i.role === 'cosmos-field') && i.volume);
+  const computeCosmos = async () => {
+    const c = compute.current;
+    if (!c) return;
+    try {
+      const base = cosmosFields[0].volume!;
+      const s = ctx.settings;
+      const fields: Volume[] = [];
+      const dirs: Vec3[] = [];
+      for (const it of cosmosFields) {
+        const v = it.volume!;
+        if (v.dims.some((d, k) => d !== base.dims[k])) throw new Error(`${it.name} is ${v.dims.join('x')}, not ${base.dims.join('x')}: COSMOS needs all fields on one grid`);
+        fields.push({ ...v, data: toPpm(v.data, s.units, { fieldStrength: s.fieldStrength, echoTime: s.echoTime }), voxelSize: [...s.voxelSize] });
+        const b = it.role === 'field' ? s.b0Dir : it.headerB0Dir;
+        if (!b) throw new Error(`${it.name}: no B0 direction in its header`);
+        dirs.push(b);
+      }
+      const distinct = dirs.filter((d, k) => dirs.findIndex((e) => Math.abs(d[0] * e[0] + d[1] * e[1] + d[2] * e[2]) > 0.9999) === k);
+      if (distinct.length < 2) throw new Error('all field maps have the same B0 direction in voxel axes: COSMOS needs different head orientations');
+      setCosmosProgress('starting');
+      const chi = await c.cosmos(fields, dirs, ctx.mask?.volume, (done, total, stage) => setCosmosProgress(`${stage} ${done}/${total}`)).result;
+      const item: LoadedItem = { id: newItemId(), name: `cosmos_${fields.length}orient_Chimap.nii.gz`, role: 'reference', origin: 'computed', volume: { ...base, data: chi.data }, warnings: [] };
+      setItems((prev) => [...prev, item]);
+      setReferenceId(item.id);
+    } catch (e) {
+      report(`COSMOS: ${errorText(e)}`);
+    } finally {
+      setCosmosProgress(undefined);
+    }
+  };
+
+  const editedKeys = Object.keys(edits) as (keyof AcqSettings)[];
+  const runnable = selected.filter((m) => METHODS.find((x) => x.id === m)?.kind === 'classical' || availability[m]?.state === 'available');
+  const anyStale = Object.values(results).some((r) => r && r.key !== ctx.key);
+
   return (
-    <main>
-      <h1>QSM Workbench</h1>
-      <p>Deep-learning dipole inversion for quantitative susceptibility mapping, in your browser.</p>
-    </main>
+    <div className="app">
+      <header className="topbar">
+        <h1>QSM Workbench</h1>
+        <p className="tagline">Dipole inversion for quantitative susceptibility mapping, on your own GPU. Nothing leaves this computer.</p>
+      </header>
+      {errors.length > 0 && (
+        <div className="errors" role="alert" data-testid="error">
+          <ul>
+            {errors.map((e) => (
+              <li key={e}>{e}</li>
+            ))}
+          </ul>
+          <button type="button" className="icon" aria-label="Dismiss messages" onClick={() => setErrors([])}>×</button>
+        </div>
+      )}
+      <div className="layout">
+        <aside className="sidebar">
+          <ExamplePanel busy={loading || running} progress={exampleProgress} onLoad={loadExample} />
+          <FilePanel
+            items={items}
+            gridMessages={gridMessages}
+            busy={loading}
+            onFiles={onFiles}
+            onRole={(id, role) => setItems((prev) => assignRole(prev, id, role))}
+            onRemove={(id) => setItems((prev) => prev.filter((i) => i.id !== id))}
+          />
+          {cosmosFields.length >= 2 && (
+            <section className="panel" aria-labelledby="cosmos-heading">
+              <h2 id="cosmos-heading">COSMOS</h2>
+              <p className="muted small">
+                {cosmosFields.length} field maps; B0 directions from each header{cosmosFields.length < 3 ? ' (3 or more orientations are better conditioned)' : ''}.
+              </p>
+              <button type="button" data-testid="cosmos-button" onClick={computeCosmos} disabled={!!cosmosProgress}>
+                Compute COSMOS reference
+              </button>
+              {cosmosProgress && <p className="small">{cosmosProgress}</p>}
+            </section>
+          )}
+          <AcquisitionPanel
+            settings={ctx.settings}
+            notes={ctx.derived.notes}
+            edited={editedKeys}
+            onEdit={(patch) => setEdits((e) => ({ ...e, ...patch }))}
+            onReset={() => setEdits({})}
+          />
+          <MethodsPanel
+            selected={selected}
+            availability={availability}
+            params={params}
+            backend={backend.name}
+            backendNote={backend.note}
+            runs={runs}
+            running={running}
+            canRun={!!ctx.field && runnable.length > 0 && !loading}
+            whyNot={!ctx.field ? 'Load a field map or the example first.' : runnable.length === 0 ? 'Select at least one available method.' : undefined}
+            onToggle={(id, on) => setSelected((s) => (on ? [...s.filter((x) => x !== id), id] : s.filter((x) => x !== id)))}
+            onParams={setParams}
+            onRun={() => runMethods(runnable, items, edits)}
+            onCancel={cancel}
+          />
+        </aside>
+        <main className="main">
+          <ResultsPanel
+            field={ctx.field}
+            settings={ctx.settings}
+            currentKey={ctx.key}
+            reference={reference}
+            references={allWithRole(items, 'reference')}
+            onReference={setReferenceId}
+            results={results}
+            comparisons={comparisons}
+            anyStale={anyStale}
+            sliceType={sliceType}
+            onSliceType={setSliceType}
+            chiWindow={chiWindow}
+            onChiWindow={setChiWindow}
+            onError={report}
+          />
+        </main>
+      </div>
+    </div>
   );
 }

@@ -1,0 +1,116 @@
+/** Method choice, their parameters, the backend in use, and the run / cancel controls with progress per method. */
+import type { MethodId, MethodParams } from '../../worker/protocol';
+import { METHODS, type ModelAvailability } from '../methods';
+
+export interface RunState {
+  status: 'queued' | 'running' | 'done' | 'error' | 'cancelled';
+  done: number;
+  total: number;
+  stage: string;
+}
+
+interface Props {
+  selected: MethodId[];
+  availability: Partial<Record<MethodId, ModelAvailability>>;
+  params: MethodParams;
+  backend: string;
+  backendNote?: string;
+  runs: Partial<Record<MethodId, RunState>>;
+  running: boolean;
+  canRun: boolean;
+  whyNot?: string;
+  onToggle: (id: MethodId, on: boolean) => void;
+  onParams: (p: MethodParams) => void;
+  onRun: () => void;
+  onCancel: () => void;
+}
+
+const STATUS_TEXT: Record<RunState['status'], string> = { queued: 'queued', running: 'running', done: 'done', error: 'failed', cancelled: 'cancelled' };
+
+export function MethodsPanel(p: Props) {
+  const num = (s: string) => (s === '' ? undefined : Number(s));
+  return (
+    <section className="panel" aria-labelledby="methods-heading">
+      <h2 id="methods-heading">Methods</h2>
+      <p className="backend-line">
+        Backend: <strong data-testid="backend">{p.backend}</strong>
+        {p.backendNote && <span className="muted small"> · {p.backendNote}</span>}
+      </p>
+      <ul className="method-list">
+        {METHODS.map((m) => {
+          const avail = m.kind === 'model' ? p.availability[m.id] : { state: 'available' as const };
+          const unavailable = avail?.state === 'unavailable';
+          const run = p.runs[m.id];
+          return (
+            <li key={m.id} className={unavailable ? 'unavailable' : undefined}>
+              <label className="check">
+                <input
+                  type="checkbox"
+                  data-testid={`method-${m.id}`}
+                  checked={p.selected.includes(m.id)}
+                  disabled={unavailable || p.running}
+                  onChange={(e) => p.onToggle(m.id, e.target.checked)}
+                />
+                <span className="method-name">{m.label}</span>
+              </label>
+              <div className="muted small" data-testid={`method-info-${m.id}`}>
+                {avail?.state === 'checking' ? 'checking for model…' : unavailable ? avail.reason : (avail?.state === 'available' && avail.summary) || m.description}
+              </div>
+              {m.id === 'tkd' && (
+                <label className="inline">
+                  threshold
+                  <input type="number" step={0.01} min={0.01} max={1} value={p.params.tkdThreshold ?? ''} data-testid="tkd-threshold"
+                    onChange={(e) => p.onParams({ ...p.params, tkdThreshold: num(e.target.value) })} />
+                </label>
+              )}
+              {m.id === 'cfl2' && (
+                <label className="inline">
+                  λ
+                  <input type="number" step={0.01} min={0} placeholder="default" value={p.params.cfl2Lambda ?? ''} data-testid="cfl2-lambda"
+                    onChange={(e) => p.onParams({ ...p.params, cfl2Lambda: num(e.target.value) })} />
+                </label>
+              )}
+              {run && (
+                <div className="progress-line">
+                  <progress
+                    data-testid={`progress-${m.id}`}
+                    aria-label={`${m.label} progress`}
+                    max={Math.max(run.total, 1)}
+                    value={run.status === 'done' ? Math.max(run.total, 1) : run.done}
+                  />
+                  <span className={`small status-${run.status}`} data-testid={`status-${m.id}`}>
+                    {run.status === 'running' ? run.stage || 'running' : STATUS_TEXT[run.status]}
+                  </span>
+                </div>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      <fieldset>
+        <legend>U-Net patches</legend>
+        <div className="triple">
+          <label className="num">
+            <span>patch (voxels)</span>
+            <input type="number" step={16} min={0} value={p.params.patch ?? ''} placeholder="model's" data-testid="patch"
+              onChange={(e) => p.onParams({ ...p.params, patch: num(e.target.value) })} />
+          </label>
+          <label className="num">
+            <span>overlap</span>
+            <input type="number" step={0.05} min={0} max={0.75} value={p.params.overlap ?? ''} data-testid="overlap"
+              onChange={(e) => p.onParams({ ...p.params, overlap: num(e.target.value) })} />
+          </label>
+        </div>
+      </fieldset>
+      <div className="run-row">
+        <button type="button" className="primary" data-testid="run-button" onClick={p.onRun} disabled={!p.canRun || p.running}>
+          Run
+        </button>
+        <button type="button" data-testid="cancel-button" onClick={p.onCancel} disabled={!p.running}>
+          Cancel
+        </button>
+      </div>
+      {!p.canRun && p.whyNot && <p className="muted small">{p.whyNot}</p>}
+    </section>
+  );
+}

@@ -1,0 +1,115 @@
+/**
+ * One NiiVue canvas showing one volume. The volume is handed over as an in-memory NIfTI written by our own
+ * writer, so NiiVue sees exactly the geometry we export. Instances register with the grid for synced crosshairs.
+ */
+import { NVImage, Niivue, SLICE_TYPE } from '@niivue/niivue';
+import { useEffect, useRef, useState } from 'react';
+import type { Volume } from '../../core/volume';
+import { writeNifti } from '../../io/writeNifti';
+
+export type DisplayWindow = [number, number];
+
+interface Props {
+  id: string;
+  title: string;
+  volume: Volume;
+  window: DisplayWindow;
+  colormap: 'gray' | 'qsm_diverging';
+  sliceType: SLICE_TYPE;
+  stale?: boolean;
+  register: (id: string, nv: Niivue | undefined) => void;
+}
+
+/** Blue - white - red, for signed differences centred on zero. */
+const DIVERGING = {
+  R: [5, 67, 146, 247, 244, 214, 103],
+  G: [48, 147, 197, 247, 165, 96, 0],
+  B: [97, 195, 222, 247, 130, 77, 31],
+  A: [255, 255, 255, 255, 255, 255, 255],
+  I: [0, 42, 85, 128, 170, 213, 255],
+};
+
+export function NiivuePanel({ id, title, volume, window: win, colormap, sliceType, stale, register }: Props) {
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const nvRef = useRef<Niivue | undefined>(undefined);
+  const [ready, setReady] = useState(false);
+  const [failed, setFailed] = useState<string>();
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    const nv = new Niivue({
+      backColor: [0.08, 0.09, 0.11, 1],
+      crosshairColor: [0.25, 0.9, 0.35, 0.55],
+      crosshairWidth: 0.75,
+      show3Dcrosshair: false,
+      isColorbar: true,
+      textHeight: 0.045,
+      logLevel: 'error',
+      loadingText: '',
+      isResizeCanvas: true,
+    });
+    let disposed = false;
+    nv.attachToCanvas(canvas)
+      .then(() => {
+        if (disposed) return;
+        nv.addColormap('qsm_diverging', DIVERGING);
+        nvRef.current = nv;
+        register(id, nv);
+        setReady(true);
+      })
+      .catch((e: Error) => setFailed(`viewer could not start (WebGL2 needed): ${e.message}`));
+    return () => {
+      disposed = true;
+      register(id, undefined);
+      nvRef.current = undefined;
+      nv.cleanup();
+      (nv.gl?.getExtension('WEBGL_lose_context') as { loseContext(): void } | null)?.loseContext();
+    };
+  }, [id, register]);
+
+  useEffect(() => {
+    const nv = nvRef.current;
+    if (!ready || !nv) return;
+    let cancelled = false;
+    const bytes = writeNifti(volume);
+    NVImage.loadFromUrl({ url: bytes, name: `${id}.nii`, colormap, cal_min: win[0], cal_max: win[1], trustCalMinMax: true })
+      .then((img) => {
+        if (cancelled) return;
+        for (const old of [...nv.volumes]) nv.removeVolume(old);
+        img.cal_min = win[0];
+        img.cal_max = win[1];
+        nv.addVolume(img);
+        nv.setSliceType(sliceType);
+      })
+      .catch((e: Error) => setFailed(`could not display: ${e.message}`));
+    return () => {
+      cancelled = true;
+    };
+    // the window and slice type are applied by the effects below without reloading the image
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [ready, volume, colormap, id]);
+
+  useEffect(() => {
+    const nv = nvRef.current;
+    const img = nv?.volumes[0];
+    if (!nv || !img) return;
+    img.cal_min = win[0];
+    img.cal_max = win[1];
+    nv.updateGLVolume();
+  }, [win]);
+
+  useEffect(() => {
+    nvRef.current?.setSliceType(sliceType);
+  }, [sliceType, ready]);
+
+  return (
+    <figure className={`viewer-panel${stale ? ' stale' : ''}`} data-testid={`panel-${id}`}>
+      <figcaption>
+        <span className="panel-title">{title}</span>
+        {stale && <span className="stale-badge" title="Computed with other acquisition settings: run again">stale</span>}
+      </figcaption>
+      {failed ? <p className="panel-error">{failed}</p> : <canvas ref={canvasRef} aria-label={`${title} viewer`} tabIndex={0} />}
+    </figure>
+  );
+}

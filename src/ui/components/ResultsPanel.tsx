@@ -1,0 +1,200 @@
+/** Viewers, metrics, scatter plots and downloads for the current results. */
+import { SLICE_TYPE } from '@niivue/niivue';
+import { useMemo } from 'react';
+import type { Volume } from '../../core/volume';
+import type { MethodId } from '../../worker/protocol';
+import type { QualityMetrics, ScatterDensity } from '../../worker/computeProtocol';
+import type { AcqSettings } from '../acquisitionState';
+import { differenceFileName, resultFileName, saveBlob, saveNifti } from '../download';
+import type { LoadedItem } from '../items';
+import { METHODS, methodLabel } from '../methods';
+import { metricsCsv, type MetricsRow } from '../metricsCsv';
+import { baseName } from '../roles';
+import { fieldInPpm, symmetricWindow } from '../workbenchContext';
+import { MetricsTable } from './MetricsTable';
+import { ScatterPlot } from './ScatterPlot';
+import { ViewerGrid, type PanelSpec } from './ViewerGrid';
+
+export interface MethodResult {
+  /** ppm, on the input's grid and affine */
+  chi: Volume;
+  seconds: number;
+  backend: string;
+  /** inputKey at run time: differs from the current one when the result is stale */
+  key: string;
+  /** the mask the metrics use */
+  mask: Volume;
+}
+
+export interface MethodComparison {
+  referenceId: string;
+  /** the result compared (identity tells whether the comparison is current) */
+  chi: Volume;
+  metrics: QualityMetrics;
+  difference: Volume;
+  scatter: ScatterDensity;
+}
+
+interface Props {
+  field?: LoadedItem;
+  settings: AcqSettings;
+  currentKey: string;
+  reference?: LoadedItem;
+  references: LoadedItem[];
+  onReference: (id: string) => void;
+  results: Partial<Record<MethodId, MethodResult>>;
+  comparisons: Partial<Record<MethodId, MethodComparison>>;
+  anyStale: boolean;
+  sliceType: SLICE_TYPE;
+  onSliceType: (s: SLICE_TYPE) => void;
+  chiWindow: [number, number];
+  onChiWindow: (w: [number, number]) => void;
+  onError: (msg: string) => void;
+}
+
+const VIEWS: [SLICE_TYPE, string][] = [
+  [SLICE_TYPE.AXIAL, 'Axial'],
+  [SLICE_TYPE.CORONAL, 'Coronal'],
+  [SLICE_TYPE.SAGITTAL, 'Sagittal'],
+  [SLICE_TYPE.MULTIPLANAR, 'Multiplanar'],
+];
+
+export function ResultsPanel(p: Props) {
+  const order = METHODS.map((m) => m.id).filter((id) => p.results[id]);
+  const comparisonOf = (id: MethodId) => {
+    const c = p.comparisons[id];
+    return c && p.reference && c.referenceId === p.reference.id && c.chi === p.results[id]?.chi ? c : undefined;
+  };
+
+  // the input field as the methods see it (ppm); falls back to the raw data when the units cannot be converted
+  const fieldPpm = useMemo(() => {
+    if (!p.field?.volume) return undefined;
+    try {
+      return fieldInPpm(p.field.volume, p.settings);
+    } catch {
+      return p.field.volume;
+    }
+  }, [p.field, p.settings]);
+  const fieldWindow = useMemo(() => (fieldPpm ? symmetricWindow(fieldPpm) : ([-0.05, 0.05] as [number, number])), [fieldPpm]);
+  const half = (p.chiWindow[1] - p.chiWindow[0]) / 4;
+
+  if (!p.field?.volume) {
+    return (
+      <section className="empty-state">
+        <h2>No data yet</h2>
+        <p>Load the example (left) or drop your own local field map to start.</p>
+      </section>
+    );
+  }
+
+  const top: PanelSpec[] = [];
+  if (fieldPpm) top.push({ id: 'input', title: `Input field (ppm): ${p.field.name}`, volume: fieldPpm, kind: 'field' });
+  if (p.reference?.volume) top.push({ id: `ref-${p.reference.id}`, title: `Reference: ${p.reference.name}`, volume: p.reference.volume, kind: 'chi' });
+  for (const id of order) {
+    const r = p.results[id]!;
+    top.push({ id: `chi-${id}`, title: methodLabel(id), volume: r.chi, kind: 'chi', stale: r.key !== p.currentKey });
+  }
+  const bottom: PanelSpec[] = [];
+  for (const id of order) {
+    const c = comparisonOf(id);
+    if (c) bottom.push({ id: `diff-${id}`, title: `${methodLabel(id)} − reference`, volume: c.difference, kind: 'diff', stale: p.results[id]!.key !== p.currentKey });
+  }
+  const rows: MetricsRow[] = order.flatMap((id) => {
+    const c = comparisonOf(id);
+    const r = p.results[id]!;
+    return c ? [{ method: id, metrics: c.metrics, seconds: r.seconds, backend: r.backend }] : [];
+  });
+  const inputBase = baseName(p.field.name);
+  const refBase = p.reference ? baseName(p.reference.name) : 'reference';
+  const geometry = p.field.volume;
+  const sform = p.field.facts?.sformCode;
+
+  const download = (id: MethodId, what: 'chi' | 'diff') => {
+    try {
+      if (what === 'chi') {
+        saveNifti(p.results[id]!.chi.data, geometry, resultFileName(inputBase, id), `QSM chi (ppm) by ${id} from ${inputBase}`, sform);
+      } else {
+        const c = comparisonOf(id)!;
+        saveNifti(c.difference.data, geometry, differenceFileName(inputBase, id, refBase), `${id} minus ${refBase} (ppm)`, sform);
+      }
+    } catch (e) {
+      p.onError(`Download failed: ${(e as Error).message}`);
+    }
+  };
+
+  return (
+    <div className="results">
+      <div className="toolbar" role="toolbar" aria-label="View settings">
+        <div className="segmented" role="radiogroup" aria-label="View">
+          {VIEWS.map(([t, label]) => (
+            <button key={label} type="button" role="radio" aria-checked={p.sliceType === t} className={p.sliceType === t ? 'on' : ''}
+              data-testid={`view-${label.toLowerCase()}`} onClick={() => p.onSliceType(t)}>
+              {label}
+            </button>
+          ))}
+        </div>
+        <label className="inline">
+          χ window (ppm)
+          <input type="number" step={0.01} value={p.chiWindow[0]} aria-label="Susceptibility window minimum (ppm)" data-testid="window-min"
+            onChange={(e) => Number.isFinite(+e.target.value) && +e.target.value < p.chiWindow[1] && p.onChiWindow([+e.target.value, p.chiWindow[1]])} />
+          <span aria-hidden="true">…</span>
+          <input type="number" step={0.01} value={p.chiWindow[1]} aria-label="Susceptibility window maximum (ppm)" data-testid="window-max"
+            onChange={(e) => Number.isFinite(+e.target.value) && +e.target.value > p.chiWindow[0] && p.onChiWindow([p.chiWindow[0], +e.target.value])} />
+        </label>
+        <span className="muted small">difference ±{half.toFixed(2)} · field ±{fieldWindow[1].toFixed(3)} ppm</span>
+        {p.references.length > 1 && (
+          <label className="inline">
+            reference
+            <select value={p.reference?.id} onChange={(e) => p.onReference(e.target.value)} data-testid="reference-select">
+              {p.references.map((r) => (
+                <option key={r.id} value={r.id}>{r.name}</option>
+              ))}
+            </select>
+          </label>
+        )}
+      </div>
+      {p.anyStale && (
+        <p className="stale-notice" data-testid="stale-notice" role="status">
+          The acquisition settings changed after these results were computed: results marked <strong>stale</strong>. Run again to update them.
+        </p>
+      )}
+      <ViewerGrid top={top} bottom={bottom} chiWindow={p.chiWindow} fieldWindow={fieldWindow} diffWindow={[-half, half]} sliceType={p.sliceType} />
+
+      {order.length > 0 && (
+        <section className="panel wide" aria-labelledby="metrics-heading">
+          <h2 id="metrics-heading">Metrics</h2>
+          {rows.length > 0 ? (
+            <MetricsTable rows={rows} labelOf={methodLabel} referenceName={p.reference?.name ?? 'reference'} />
+          ) : (
+            <p className="muted">{p.reference ? 'Computing metrics…' : 'Load or compute a reference (COSMOS or ground truth) to see metrics.'}</p>
+          )}
+          <div className="scatters">
+            {order.map((id) => {
+              const c = comparisonOf(id);
+              return c ? <ScatterPlot key={id} id={id} title={methodLabel(id)} scatter={c.scatter} metrics={c.metrics} referenceName={p.reference!.name} /> : null;
+            })}
+          </div>
+        </section>
+      )}
+
+      {order.length > 0 && (
+        <section className="panel wide" aria-labelledby="export-heading">
+          <h2 id="export-heading">Export</h2>
+          <ul className="exports">
+            {order.map((id) => (
+              <li key={id}>
+                <span className="method-name">{methodLabel(id)}</span>
+                <button type="button" data-testid={`download-${id}`} onClick={() => download(id, 'chi')}>χ map (.nii.gz)</button>
+                <button type="button" data-testid={`download-diff-${id}`} disabled={!comparisonOf(id)} onClick={() => download(id, 'diff')}>difference (.nii.gz)</button>
+              </li>
+            ))}
+          </ul>
+          <button type="button" data-testid="download-metrics" disabled={rows.length === 0}
+            onClick={() => saveBlob(metricsCsv(rows, p.field!.name, p.reference?.name ?? ''), `${inputBase}_metrics.csv`, 'text/csv')}>
+            Metrics (.csv)
+          </button>
+        </section>
+      )}
+    </div>
+  );
+}
