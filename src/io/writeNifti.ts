@@ -58,7 +58,8 @@ export function writeNifti(vol: Volume, opts: WriteNiftiOptions = {}): Uint8Arra
   if (isLittleEndianHost()) data.set(vol.data);
   else for (let i = 0; i < n; i++) v.setFloat32(VOX_OFFSET + 4 * i, vol.data[i], true);
 
-  return opts.gzip ? gzipSync(out, { level: 6 }) : out;
+  // level 1, as nibabel writes: half the time of level 6 for ~10 % larger files of float noise
+  return opts.gzip ? gzipSync(out, { level: 1 }) : out;
 }
 
 function writeAscii(out: Uint8Array, offset: number, max: number, s: string): void {
