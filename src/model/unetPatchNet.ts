@@ -1,0 +1,24 @@
+/** The U-Net as a PatchNet: host Float32Array patches in and out, every tensor of a patch freed before the next. */
+import * as tf from '@tensorflow/tfjs';
+import type { Vec3 } from '../core/volume';
+import type { QsmModel } from './loadModel';
+import type { PatchNet } from './patchInference';
+import { buildUNet } from './unet';
+import { kernelsFor } from './kernelChoice';
+
+/** Builds on the active tfjs backend; `backend` picks the convolution implementations (kernelChoice.ts). */
+export function unetPatchNet(model: QsmModel, side: readonly number[] | undefined, backend: string): PatchNet {
+  const net = buildUNet(model, side, kernelsFor(backend));
+  return {
+    predict: async (patch: Float32Array, size: Vec3) => {
+      // tensors are [1, nz, ny, nx, 1]: the NIfTI-order buffer read as NDHWC
+      const y = tf.tidy(() => net.predict(tf.tensor5d(patch, [1, size[2], size[1], size[0], 1])));
+      try {
+        return (await y.data()) as Float32Array;
+      } finally {
+        y.dispose();
+      }
+    },
+    dispose: () => net.dispose(),
+  };
+}
