@@ -31,7 +31,7 @@ export class ProgressBar {
     const f = total > 0 ? Math.min(1, Math.max(0, done / total)) : 0;
     const filled = Math.round(f * BAR);
     const line = `${this.label} ${stage} [${'#'.repeat(filled)}${'-'.repeat(BAR - filled)}] ${(100 * f).toFixed(0).padStart(3)}%`;
-    const width = Math.max(20, (this.out.columns ?? 80) - 1);
+    const width = Math.max(20, (this.out.columns || 80) - 1); // a pty may report 0 columns
     this.out.write(`\r${line.slice(0, width).padEnd(width)}`);
     this.drawn = true;
   };
