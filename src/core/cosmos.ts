@@ -13,7 +13,7 @@ import { applyMask, checkSameGrid } from './masking';
 import { paddedDims } from './padding';
 import type { ProgressOptions } from './progress';
 import { checkAbort } from './progress';
-import { paddedSpectrum, realCroppedInverse } from './spectralFilter';
+import { croppedInverse, evenHalfWeights, paddedSpectrum } from './spectralFilter';
 import { withData, type Vec3, type Volume } from './volume';
 
 export const COSMOS_EPS = 1e-6;
@@ -54,26 +54,28 @@ function cosmosOf(list: Orientation[], mask: Volume | undefined, opts?: Progress
   }
   const pd = paddedDims(ref.dims);
   const n = pd[0] * pd[1] * pd[2];
-  const numRe = new Float32Array(n), numIm = new Float32Array(n), den = new Float32Array(n);
+  // The denominator on the full grid first: the per-orientation weights D_o / sum D^2 are then
+  // made even (spectralFilter.ts) so the half spectrum reproduces real(IFFT(.)) exactly.
+  const den = new Float32Array(n);
+  for (const { b0Dir } of list) {
+    const d = dipoleKernel(pd, ref.voxelSize, b0Dir);
+    for (let i = 0; i < n; i++) den[i] += d[i] * d[i];
+  }
+  let num: { re: Float32Array; im: Float32Array } | undefined;
   const total = list.length + 1;
   for (const [o, { field, b0Dir }] of list.entries()) {
     checkAbort(opts);
     opts?.onProgress?.(o, total, `COSMOS orientation ${o + 1}/${list.length}`);
     const spec = paddedSpectrum(applyMask(field, mask).data, ref.dims, pd, { signal: opts?.signal });
     const d = dipoleKernel(pd, ref.voxelSize, b0Dir);
-    for (let i = 0; i < n; i++) {
-      numRe[i] += d[i] * spec.re[i];
-      numIm[i] += d[i] * spec.im[i];
-      den[i] += d[i] * d[i];
-    }
-  }
-  for (let i = 0; i < n; i++) {
-    const s = den[i] > COSMOS_EPS ? 1 / den[i] : 0;
-    numRe[i] *= s;
-    numIm[i] *= s;
+    for (let i = 0; i < n; i++) d[i] = den[i] > COSMOS_EPS ? d[i] / den[i] : 0;
+    const w = evenHalfWeights(d, pd);
+    for (let i = 0; i < w.length; i++) { spec.re[i] *= w[i]; spec.im[i] *= w[i]; }
+    if (!num) num = spec;
+    else for (let i = 0; i < w.length; i++) { num.re[i] += spec.re[i]; num.im[i] += spec.im[i]; }
   }
   opts?.onProgress?.(list.length, total, 'COSMOS inverse FFT');
-  const chi = realCroppedInverse({ re: numRe, im: numIm, dims: pd }, ref.dims, { signal: opts?.signal });
+  const chi = croppedInverse({ re: num!.re, im: num!.im, dims: pd }, ref.dims, { signal: opts?.signal });
   opts?.onProgress?.(total, total, 'COSMOS done');
   return applyMask(withData(ref, chi), mask);
 }

@@ -54,20 +54,42 @@ export function ifft3(c: ComplexVolume, opts?: ProgressOptions): void {
 function transform3(re: Float32Array, im: Float32Array, dims: Vec3, scale: number, opts: ProgressOptions | undefined, stage: string): void {
   const [nx, ny, nz] = dims;
   if (re.length !== nx * ny * nz || im.length !== re.length) throw new Error(`complex volume arrays do not match dims ${dims.join('x')}`);
-  const total = nz + nz + ny;
-  let done = 0;
-  const tick = () => { done++; opts?.onProgress?.(done, total, stage); };
-  const maxN = Math.max(nx, ny, nz);
-  const maxBlock = Math.max(BLOCK_ELEMENTS, maxN);
-  const sr = new Float64Array(maxBlock), si = new Float64Array(maxBlock);
-  const wr = new Float64Array(maxBlock), wi = new Float64Array(maxBlock);
+  const progress = progressCounter(nz + nz + ny, opts, stage);
+  const scratch = makeScratch(dims);
+  passX(re, im, dims, scratch, progress);
+  passY(re, im, dims, scratch, progress);
+  passZ(re, im, dims, scale, scratch, progress);
+}
 
-  // x axis: blocks of B neighbouring lines (consecutive y), gathered transposed so the
-  // 1-D engine again runs unit-stride over lanes; faster than one scalar line at a time.
-  const px = planFft(nx);
-  const bx = Math.max(1, Math.min(ny, Math.floor(maxBlock / nx), 16));
-  for (let z = 0; z < nz; z++) {
+export interface Scratch { sr: Float64Array; si: Float64Array; wr: Float64Array; wi: Float64Array; maxBlock: number }
+
+export function makeScratch(dims: Vec3): Scratch {
+  const maxBlock = Math.max(BLOCK_ELEMENTS, dims[0], dims[1], dims[2]);
+  return { sr: new Float64Array(maxBlock), si: new Float64Array(maxBlock), wr: new Float64Array(maxBlock), wi: new Float64Array(maxBlock), maxBlock };
+}
+
+/** Called once per slice or row a pass finishes; checks for cancellation first. */
+export type Tick = () => void;
+
+export function progressCounter(total: number, opts: ProgressOptions | undefined, stage: string): Tick {
+  let done = 0;
+  return () => {
     checkAbort(opts);
+    done++;
+    opts?.onProgress?.(done, total, stage);
+  };
+}
+
+/**
+ * 1-D FFTs along x: blocks of B neighbouring lines (consecutive y), gathered transposed so the
+ * 1-D engine again runs unit-stride over lanes; faster than one scalar line at a time.
+ */
+export function passX(re: Float32Array, im: Float32Array, dims: Vec3, s: Scratch, tick: Tick): void {
+  const [nx, ny, nz] = dims;
+  const { sr, si, wr, wi } = s;
+  const px = planFft(nx);
+  const bx = Math.max(1, Math.min(ny, Math.floor(s.maxBlock / nx), 16));
+  for (let z = 0; z < nz; z++) {
     if (nx > 1) {
       for (let y0 = 0; y0 < ny; y0 += bx) {
         const L = Math.min(bx, ny - y0);
@@ -84,11 +106,15 @@ function transform3(re: Float32Array, im: Float32Array, dims: Vec3, scale: numbe
     }
     tick();
   }
-  // y axis: for each z slice, blocks of B neighbouring x columns.
+}
+
+/** 1-D FFTs along y: for each z slice, blocks of B neighbouring x columns. */
+export function passY(re: Float32Array, im: Float32Array, dims: Vec3, s: Scratch, tick: Tick): void {
+  const [nx, ny, nz] = dims;
+  const { sr, si, wr, wi } = s;
   const py = planFft(ny);
-  const by = Math.max(1, Math.min(nx, Math.floor(maxBlock / ny)));
+  const by = Math.max(1, Math.min(nx, Math.floor(s.maxBlock / ny)));
   for (let z = 0; z < nz; z++) {
-    checkAbort(opts);
     if (ny > 1) {
       for (let x0 = 0; x0 < nx; x0 += by) {
         const L = Math.min(by, nx - x0);
@@ -105,12 +131,16 @@ function transform3(re: Float32Array, im: Float32Array, dims: Vec3, scale: numbe
     }
     tick();
   }
-  // z axis: for each y row, blocks of B neighbouring x columns; the 1/N scale folds in here.
+}
+
+/** 1-D FFTs along z: for each y row, blocks of B neighbouring x columns; `scale` folds in here. */
+export function passZ(re: Float32Array, im: Float32Array, dims: Vec3, scale: number, s: Scratch, tick: Tick): void {
+  const [nx, ny, nz] = dims;
+  const { sr, si, wr, wi } = s;
   const pz = planFft(nz);
-  const bz = Math.max(1, Math.min(nx, Math.floor(maxBlock / nz)));
+  const bz = Math.max(1, Math.min(nx, Math.floor(s.maxBlock / nz)));
   const plane = nx * ny;
   for (let y = 0; y < ny; y++) {
-    checkAbort(opts);
     for (let x0 = 0; x0 < nx; x0 += bz) {
       const L = Math.min(bz, nx - x0);
       for (let z = 0; z < nz; z++) {

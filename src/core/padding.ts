@@ -2,7 +2,7 @@
  * Zero padding for FFT convolutions: the dipole field reaches far, so a circular convolution
  * on the original grid would wrap fields from one side into the other. We pad at the high end
  * of each axis (data stays at the origin) to at least `factor` times each size, rounded up to a
- * size the FFT handles fast, and crop back after.
+ * size the FFT handles fast (and even along x, so the real-input FFT applies), and crop back after.
  */
 import { fastSize } from './fft3';
 import type { Vec3 } from './volume';
@@ -10,7 +10,9 @@ import type { Vec3 } from './volume';
 export const DEFAULT_PAD_FACTOR = 1.5;
 
 export function paddedDims(dims: Vec3, factor = DEFAULT_PAD_FACTOR): Vec3 {
-  return dims.map((n) => fastSize(Math.ceil(n * factor))) as Vec3;
+  const out = dims.map((n) => fastSize(Math.ceil(n * factor))) as Vec3;
+  while (out[0] % 2 !== 0) out[0] = fastSize(out[0] + 1);
+  return out;
 }
 
 /** Copy data of dims into a zero grid of bigDims (bigDims >= dims on every axis), at the origin. */

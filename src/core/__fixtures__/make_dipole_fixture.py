@@ -5,7 +5,7 @@ for src/core/dipole.fixture.test.ts.
 Run: /usr/bin/python3 src/core/__fixtures__/make_dipole_fixture.py
 Conventions follow DESIGN.md: arrays flattened x fastest (numpy shape (nz, ny, nx)); kernel
 k_i = fftfreq(N_i, d_i), D = 1/3 - (k.b)^2/|k|^2, D(0) = 0; zero padding at the high end of each
-axis to the next 2^a 3^b 5^c >= ceil(1.5 N); field = real(ifftn(D fftn(chi))) cropped.
+axis to the next 2^a 3^b 5^c >= ceil(1.5 N) (even along x); field = real(ifftn(D fftn(chi))) cropped.
 """
 import json
 import math
@@ -34,7 +34,10 @@ def fast_size(n):
 
 
 def pad_shape():
-    return tuple(fast_size(math.ceil(1.5 * n)) for n in DIMS)
+    s = [fast_size(math.ceil(1.5 * n)) for n in DIMS]
+    while s[0] % 2:  # x even, as src/core/padding.ts (for its real-input FFT)
+        s[0] = fast_size(s[0] + 1)
+    return tuple(s)
 
 
 def kgrid(shape_xyz):
