@@ -105,5 +105,13 @@ export function parseFlags(argv: string[], specs: FlagSpecs): Flags {
 }
 
 export function usageLines(specs: FlagSpecs): string[] {
-  return Object.entries(specs).map(([name, s]) => `  --${name}${s.kind === 'value' ? ' ' + s.help.split(':')[0] : ''}${s.required ? '' : ' (optional)'}${s.repeat ? ' (repeatable)' : ''}`);
+  const rows = Object.entries(specs).map(([name, s]) => {
+    const colon = s.help.indexOf(':');
+    const placeholder = s.kind === 'value' && colon > 0 ? ` ${s.help.slice(0, colon)}` : '';
+    const meaning = s.kind === 'value' && colon > 0 ? s.help.slice(colon + 1).trim() : s.help;
+    const tags = [s.required ? 'required' : '', s.repeat ? 'repeatable' : ''].filter(Boolean).join(', ');
+    return [`--${name}${placeholder}`, `${meaning}${tags ? ` [${tags}]` : ''}`];
+  });
+  const width = Math.max(0, ...rows.map((r) => r[0].length));
+  return rows.map(([flag, meaning]) => `  ${flag.padEnd(width)}  ${meaning}`);
 }
