@@ -1,0 +1,62 @@
+/**
+ * Test page script (e2e/parity.html, built with the app): runs the real inference worker over a parity
+ * fixture through the worker protocol and reports the relative error against PyTorch's output and the
+ * backend the worker announced. The spec routes /models/<id>/ and /fixture/ to the fixture's files.
+ */
+import type { FromWorker, MethodId, ToWorker } from '../src/worker/protocol';
+import type { Vec3 } from '../src/core/volume';
+
+export interface ParityReport {
+  relativeError: number;
+  backends: { backend: string; note?: string }[];
+  resultBackend: string;
+  seconds: number;
+  maxAbsOutput: number;
+}
+
+async function f32(url: string): Promise<Float32Array> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return new Float32Array(await res.arrayBuffer());
+}
+
+async function runParity(method: MethodId): Promise<ParityReport> {
+  const spec = (await (await fetch('/fixture/parity.json')).json()) as { shape: number[]; sideInfo: number[] };
+  const input = await f32('/fixture/parity-input.bin');
+  const expected = await f32('/fixture/parity-output.bin');
+  const [nz, ny, nx] = spec.shape;
+  const voxelSize = spec.sideInfo.slice(0, 3) as Vec3;
+  const b0Dir = spec.sideInfo.slice(3, 6) as Vec3;
+  const worker = new Worker(new URL('../src/worker/inference.worker.ts', import.meta.url), { type: 'module' });
+  const backends: ParityReport['backends'] = [];
+  const done = new Promise<Extract<FromWorker, { type: 'result' }>>((resolve, reject) => {
+    worker.onmessage = (e: MessageEvent<FromWorker>) => {
+      const m = e.data;
+      if (m.type === 'backend') backends.push({ backend: m.backend, note: m.note });
+      else if (m.type === 'result') resolve(m);
+      else if (m.type === 'error') reject(new Error(m.message));
+      else if (m.type === 'cancelled') reject(new Error('cancelled'));
+    };
+    worker.onerror = (e) => reject(new Error(e.message));
+  });
+  const affine = [voxelSize[0], 0, 0, 0, 0, voxelSize[1], 0, 0, 0, 0, voxelSize[2], 0, 0, 0, 0, 1];
+  const msg: ToWorker = {
+    type: 'start', runId: 'parity', method, b0Dir,
+    field: { data: input, dims: [nx, ny, nz], voxelSize, affine },
+    params: { patch: 0 },
+  };
+  worker.postMessage(msg, [input.buffer]);
+  const result = await done;
+  worker.terminate();
+  let num = 0;
+  let den = 0;
+  let maxAbs = 0;
+  for (let i = 0; i < expected.length; i++) {
+    num += (result.chi.data[i] - expected[i]) ** 2;
+    den += expected[i] ** 2;
+    maxAbs = Math.max(maxAbs, Math.abs(result.chi.data[i]));
+  }
+  return { relativeError: Math.sqrt(num / den), backends, resultBackend: result.backend, seconds: result.seconds, maxAbsOutput: maxAbs };
+}
+
+(window as unknown as { runParity: typeof runParity }).runParity = runParity;

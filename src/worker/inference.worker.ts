@@ -1,0 +1,139 @@
+/// <reference lib="webworker" />
+/**
+ * The inference worker: the U-Nets through src/model (patch-wise, with backend fallback) and the classical
+ * TKD / closed-form L2 through src/core. Runs go through one queue, one at a time (tfjs's backend and the
+ * GPU's memory are shared by all of them); a cancel stops the running one before its next patch.
+ */
+import { tkd } from '../core/tkd';
+import { closedFormL2 } from '../core/closedFormL2';
+import type { Volume } from '../core/volume';
+import { loadModel, fetchModelFiles, type QsmModel } from '../model/loadModel';
+import { inferVolume } from '../model/inferVolume';
+import { BROWSER_BACKENDS, type BackendName } from '../model/backend';
+import { startBackend } from '../model/startBackend';
+import { transferables, type FromWorker, type MethodId, type ToWorker } from './protocol';
+import { wasmUrls } from './wasmUrls';
+
+type StartMsg = Extract<ToWorker, { type: 'start' }>;
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+/** queued work: runs, and backend probes (which must not switch tfjs's backend under a running model) */
+const queue: (StartMsg | { type: 'probe' })[] = [];
+const running = new Map<string, AbortController>();
+const models = new Map<MethodId, Promise<QsmModel>>();
+let preferred: BackendName | undefined;
+let lastBackend: BackendName | undefined;
+let busy = false;
+
+function send(msg: FromWorker) {
+  scope.postMessage(msg, transferables(msg));
+}
+
+function backendOrder(): BackendName[] {
+  return preferred ? [preferred, ...BROWSER_BACKENDS.filter((b) => b !== preferred)] : BROWSER_BACKENDS;
+}
+
+const start = (name: BackendName) =>
+  startBackend(name, { wasmPaths: wasmUrls, wasmThreads: scope.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1 });
+
+function model(id: MethodId): Promise<QsmModel> {
+  let m = models.get(id);
+  if (!m) {
+    const base = new URL(`${import.meta.env.BASE_URL}models/${id}/`, scope.location.origin).href;
+    m = loadModel(fetchModelFiles(base)).catch((e: Error) => {
+      models.delete(id); // a later run may find the model once it is deployed
+      throw new Error(`model ${id} could not be loaded: ${e.message}`, { cause: e });
+    });
+    models.set(id, m);
+  }
+  return m;
+}
+
+async function run(msg: StartMsg, signal: AbortSignal): Promise<{ chi: Volume; backend: BackendName }> {
+  const onProgress = (done: number, total: number, stage: string) => send({ type: 'progress', runId: msg.runId, done, total, stage });
+  if (msg.method === 'tkd' || msg.method === 'cfl2') {
+    // the FFT methods run in plain JS here; no tfjs backend is involved
+    const chi = msg.method === 'tkd'
+      ? tkd(msg.field, msg.b0Dir, msg.params.tkdThreshold, msg.mask, { onProgress, signal })
+      : closedFormL2(msg.field, msg.b0Dir, msg.params.cfl2Lambda, msg.mask, { onProgress, signal });
+    return { chi, backend: 'cpu' };
+  }
+  onProgress(0, 1, 'loading model');
+  const m = await model(msg.method);
+  const res = await inferVolume(m, msg.field, msg.b0Dir, {
+    patch: msg.params.patch,
+    overlap: msg.params.overlap,
+    mask: msg.mask,
+    order: backendOrder(),
+    start,
+    signal,
+    onProgress,
+    onBackend: (backend, note) => {
+      lastBackend = backend;
+      send({ type: 'backend', backend, note });
+    },
+  });
+  return { chi: res.chi, backend: res.backend };
+}
+
+async function pump() {
+  if (busy) return;
+  busy = true;
+  try {
+    for (let msg = queue.shift(); msg; msg = queue.shift()) {
+      if (msg.type === 'probe') {
+        await reportBackend();
+        continue;
+      }
+      const ctl = new AbortController();
+      running.set(msg.runId, ctl);
+      const t0 = performance.now();
+      try {
+        const { chi, backend } = await run(msg, ctl.signal);
+        send({ type: 'result', runId: msg.runId, method: msg.method, chi, seconds: (performance.now() - t0) / 1000, backend });
+      } catch (e) {
+        if (ctl.signal.aborted) send({ type: 'cancelled', runId: msg.runId });
+        else send({ type: 'error', runId: msg.runId, message: (e as Error).message ?? String(e), recoverable: !/no backend could run/.test(String(e)) });
+      } finally {
+        running.delete(msg.runId);
+      }
+    }
+  } finally {
+    busy = false;
+  }
+}
+
+scope.onmessage = (e: MessageEvent<ToWorker>) => {
+  const msg = e.data;
+  if (msg.type === 'start') {
+    queue.push(msg);
+    void pump();
+  } else if (msg.type === 'cancel') {
+    const i = queue.findIndex((q) => q.type === 'start' && q.runId === msg.runId);
+    if (i >= 0) {
+      queue.splice(i, 1);
+      send({ type: 'cancelled', runId: msg.runId });
+    }
+    running.get(msg.runId)?.abort();
+  } else if (msg.type === 'backend') {
+    if (msg.preferred) preferred = msg.preferred;
+    queue.push({ type: 'probe' });
+    void pump();
+  }
+};
+
+/** Answers a 'backend' request: the backend of the last run, else the first one that starts here. */
+async function reportBackend() {
+  if (lastBackend && (!preferred || preferred === lastBackend)) return send({ type: 'backend', backend: lastBackend });
+  const failures: string[] = [];
+  for (const name of backendOrder()) {
+    try {
+      await start(name);
+      lastBackend = name;
+      return send({ type: 'backend', backend: name, note: failures.length ? failures.join('; ') : undefined });
+    } catch (e) {
+      failures.push(`${name}: ${(e as Error).message}`);
+    }
+  }
+  send({ type: 'backend', backend: 'cpu', note: `no accelerated backend started: ${failures.join('; ')}` });
+}
