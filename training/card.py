@@ -1,0 +1,147 @@
+"""Writes models/<id>/card.md and curves.png from what the run measured (logs, summaries, eval.json).
+
+  /usr/bin/python3 training/card.py --id adaptive-unet-tl --model-dir models/adaptive-unet-tl \
+      --runs training/runs --eval training/runs/eval/eval.json --command "..."
+"""
+import argparse
+import csv
+import json
+import os
+import platform
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from evaluate import markdown_table  # noqa: E402
+
+STAGES = {  # model id -> training runs that produced it, in order
+    "adaptive-unet": ["adaptive-unet"],
+    "adaptive-unet-tl": ["adaptive-unet", "adaptive-unet-tl"],
+    "unet-tl": ["unet", "unet-tl"],
+}
+DESCRIPTION = {
+    "adaptive-unet": "Adaptive 3-D U-Net: the first encoding convolution's kernel and bias come from a filter-manifold "
+                     "network (4 fully connected layers, 6 -> 32 -> 64 -> 128 -> 28*c0) fed with the side information "
+                     "s = (dx, dy, dz, bx, by, bz). Pre-trained on synthetic data only.",
+    "adaptive-unet-tl": "Adaptive 3-D U-Net (filter-manifold first layer) pre-trained on synthetic data, then fine-tuned on "
+                        "brain phantoms with the filter-manifold network frozen.",
+    "unet-tl": "Conventional 3-D U-Net (ordinary first convolution) pre-trained on the same synthetic data and fine-tuned "
+               "on brain phantoms the same way.",
+}
+
+
+def read_log(path):
+    with open(path) as f:
+        return [{k: (float(v) if v not in ("", "nan") and k != "utc" else (v if k == "utc" else float("nan")))
+                 for k, v in row.items()} for row in csv.DictReader(f)]
+
+
+def plot(runs, rows_by_run, out_png):
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    offset = 0.0
+    for name in runs:
+        rows = rows_by_run[name]
+        s = [offset + r["samples"] for r in rows]
+        axes[0].plot(s[1:], [r["train_loss"] for r in rows[1:]], label=f"{name} train L1")
+        axes[0].plot(s, [r["val_synth_loss"] for r in rows], "--", label=f"{name} val synthetic L1")
+        axes[0].plot(s, [r["val_brain_loss"] for r in rows], ":", label=f"{name} val brain (held-out) L1")
+        axes[1].plot(s, [r["val_synth_nrmse"] for r in rows], "--", label=f"{name} synthetic")
+        axes[1].plot(s, [r["val_brain_nrmse"] for r in rows], ":", label=f"{name} brain (held-out)")
+        if len(runs) > 1:
+            for ax in axes:
+                ax.axvline(offset + rows[-1]["samples"], color="grey", lw=0.5)
+        offset += rows[-1]["samples"]
+    axes[0].set_xlabel("training samples seen")
+    axes[0].set_ylabel("L1 (chi / outputScale)")
+    axes[1].set_xlabel("training samples seen")
+    axes[1].set_ylabel("validation NRMSE %")
+    for ax in axes:
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(out_png, dpi=100)
+    plt.close(fig)
+
+
+def write_card(model_id, model_dir, runs_dir, eval_json, command):
+    runs = STAGES[model_id]
+    summaries = {n: json.load(open(os.path.join(runs_dir, n, "summary.json"))) for n in runs}
+    rows = {n: read_log(os.path.join(runs_dir, n, "log.csv")) for n in runs}
+    plot(runs, rows, os.path.join(model_dir, "curves.png"))
+    mj = json.load(open(os.path.join(model_dir, "model.json")))
+    q = mj["qsm"]
+    n_params = sum(int(__import__("numpy").prod(w["shape"])) for g in mj["weightsManifest"] for w in g["weights"])
+    torch_version = summaries[runs[0]].get("torch", "?")
+    L = [f"# {model_id}", "", DESCRIPTION[model_id], "",
+         "## Architecture", "",
+         f"- 3-D U-Net, {q['levels']} levels, {q['baseChannels']} initial channels (x2 per level), ELU, two 3x3x3 "
+         "convolutions per level, 2x2x2 max-pool down, transposed convolution (kernel 2, stride 2) up, skip "
+         "concatenation, 1x1x1 output convolution; no normalisation layers.",
+         f"- Parameters stored: {n_params:,} (float16 in weights.bin).",
+         f"- Input: local field in ppm x {q['inputScale']}; output x {q['outputScale']} = chi in ppm. "
+         f"Side information {q['sideInfo']} (voxel size in mm, unit B0 direction in voxel axes x, y, z).",
+         f"- Trained on {q['trainedPatch']}^3 patches; spatial dims must be a multiple of {q['multiple']}.", "",
+         "## Training data", "",
+         "- Pre-training (`training/synthetic.py`): on-the-fly random ellipsoids, cuboids, cylinders and thin tubes with "
+         "chi in -0.2..0.4 ppm over a smooth background, on 64^3 grids with random voxel sizes 0.5-2.5 mm "
+         "(isotropic, in-plane isotropic, or fully anisotropic), random B0 directions (mostly uniform over tilts "
+         "up to 60 deg, some axial, some anywhere), chi scaling, Gaussian noise 0-0.004 ppm; field simulated with "
+         "the dipole model on a zero-padded grid, patches cropped afterwards.",
+    ]
+    if len(runs) > 1:
+        L += ["- Fine-tuning (`training/brain_phantom.py`): brain phantoms of the FreeSurfer subject "
+              "(`aparc.a2009s+aseg.mgz`): per-label chi from literature ranges, smooth texture, random veins, "
+              "random smooth deformation, resampled to random voxel sizes and field-of-view tilts up to 50 deg, "
+              "noise, brain mask from the segmentation; loss masked to the brain. The filter-manifold network is "
+              "frozen (adaptive model); decoder (up*, dec*, out) at lr 1e-3, the rest at 1e-5."]
+    L += ["- Held out (never trained on): the MNI152 pveseg brain as a second subject (validation curve and "
+          "evaluation below), and a fixed-seed synthetic validation set.", "",
+          "## Run", "", "| stage | samples seen | steps | training time (min) | batch | patch | finished (UTC) |",
+          "| --- | --- | --- | --- | --- | --- | --- |"]
+    for n in runs:
+        s = summaries[n]
+        L.append(f"| {s['stage']} ({n}) | {s['samples']:,} | {s['step']:,} | {s['elapsed'] / 60:.1f} | {s['batch']} | "
+                 f"{s['patch']} | {s.get('finished_utc', '?')} |")
+    L += ["", f"Hardware: a shared machine with 2 CPU cores ({platform.machine()}), no GPU; each model trained with "
+          f"{summaries[runs[0]].get('threads', 1)} thread(s) while the other model (and other work) ran beside it. "
+          f"PyTorch {torch_version}. Optimiser AdamW (weight decay 1e-4); pre-training learning rate 1e-3 with cosine "
+          "annealing with warm restarts (cycles of 1, 2 and 4 sevenths of the budget).", "",
+          "Training command (from the repository root):", "", "```", command, "```", "",
+          "## Curves", "", "![training curves](curves.png)", "",
+          "## Validation (held-out data; whole-volume inference, weights as exported)", ""]
+    if eval_json and os.path.exists(eval_json):
+        doc = json.load(open(eval_json))
+        methods = [m for m in ("tkd", model_id) if m in doc["results"]]
+        others = [m for m in doc["results"] if m not in methods]
+        L += [markdown_table(doc, methods + others), "",
+              f"Noise {next(iter(doc['cases'].values()))['noise_ppm']} ppm. Brain: central "
+              "128 x 144 x 96 mm block of the held-out MNI152 phantom, metrics inside its brain mask. TKD threshold 0.19. "
+              "Metrics as in DESIGN.md (`training/metrics.py`). Evaluated "
+              f"{doc['utc']}."]
+    else:
+        L += ["(evaluation did not run)"]
+    last = rows[runs[-1]][-1]
+    L += ["", f"Last validation on the fixed sets: synthetic NRMSE {last['val_synth_nrmse']:.1f} %, held-out brain "
+          f"NRMSE {last['val_brain_nrmse']:.1f} % ({q['trainedPatch']}^3 patches).", ""]
+    with open(os.path.join(model_dir, "card.md"), "w") as f:
+        f.write("\n".join(L))
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--id", required=True, choices=list(STAGES))
+    ap.add_argument("--model-dir", required=True)
+    ap.add_argument("--runs", required=True)
+    ap.add_argument("--eval")
+    ap.add_argument("--command", default="bash training/run_all.sh")
+    a = ap.parse_args(argv)
+    write_card(a.id, a.model_dir, a.runs, a.eval, a.command)
+    print(f"wrote {a.model_dir}/card.md")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""Validation of exported models against TKD on held-out data at two acquisitions.
+
+  /usr/bin/python3 training/evaluate.py --model models/adaptive-unet --model models/unet-tl --out DIR
+
+Data (never trained on): a synthetic volume with its own fixed seed, and the held-out MNI152
+brain phantom (brain_phantom.mni_phantom), each at
+  axial:  1 mm isotropic, B0 = (0, 0, 1) in voxel axes;
+  tilted: 1 x 1 x 2 mm, field of view tilted 25 deg (B0 25 deg off the slice axis).
+The networks run on the whole volume at once (dims padded to a multiple of 16); exported
+weights are loaded back from model.json/weights.bin (float16-rounded, as the engine sees them).
+Writes DIR/eval.json and DIR/eval.md.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from brain_phantom import grid_rotation, mni_phantom, sample_acquisition  # noqa: E402
+from dipole import forward_field, tilted_b0, tkd  # noqa: E402
+from export import load_export  # noqa: E402
+from metrics import all_metrics  # noqa: E402
+from synthetic import random_chi, side_info, to_net  # noqa: E402
+
+NOISE_PPM = 0.002
+ACQUISITIONS = {
+    "axial": {"voxel": (1.0, 1.0, 1.0), "tilt": 0.0, "label": "axial 1 mm iso, b=(0,0,1)"},
+    "tilted": {"voxel": (1.0, 1.0, 2.0), "tilt": 25.0, "label": "1x1x2 mm, 25 deg tilt"},
+}
+BRAIN_BOX_MM = (128.0, 144.0, 96.0)  # central block of the brain (deep grey matter + cortex), keeps CPU time low
+SYNTH_BOX_MM = (96.0, 96.0, 96.0)
+
+
+def brain_case(acq, seed):
+    rng = np.random.default_rng(seed)
+    ph = mni_phantom()
+    vs = np.array(acq["voxel"])
+    shape = tuple(int(round(b / d)) for b, d in zip(BRAIN_BOX_MM, vs))
+    R = grid_rotation(acq["tilt"], 0.0)
+    chi, mask, b0 = sample_acquisition(ph, shape, vs, R, ph.world_centre())
+    field = (forward_field(chi, vs, b0) + NOISE_PPM * rng.normal(size=shape)) * mask
+    return chi, field, mask, vs, b0
+
+
+def synthetic_case(acq, seed):
+    rng = np.random.default_rng(seed)
+    vs = np.array(acq["voxel"])
+    shape = tuple(int(round(b / d)) for b, d in zip(SYNTH_BOX_MM, vs))
+    chi = random_chi(rng, shape, vs, n_shapes=40)
+    b0 = tilted_b0(acq["tilt"], 30.0)
+    field = forward_field(chi, vs, b0) + NOISE_PPM * rng.normal(size=shape)
+    return chi, field, np.ones(shape, bool), vs, b0
+
+
+@torch.no_grad()
+def infer(model, q, field_xyz, vs, b0, multiple=16):
+    """Whole-volume inference; pads each dim up to a multiple of 16 with zeros."""
+    f = to_net(field_xyz)
+    pads = [(0, (-n) % multiple) for n in f.shape]
+    fp = np.pad(f, pads)
+    x = torch.from_numpy(fp)[None, None] * q["inputScale"]
+    s = torch.from_numpy(side_info(vs, b0))[None]
+    y = (model(x, s) * q["outputScale"])[0, 0].numpy()
+    y = y[: f.shape[0], : f.shape[1], : f.shape[2]]
+    return np.ascontiguousarray(y.transpose(2, 1, 0))  # back to [x, y, z]
+
+
+def run(model_dirs, out, seed=4242):
+    cases = {}
+    for name, acq in ACQUISITIONS.items():
+        cases[f"synthetic/{name}"] = synthetic_case(acq, seed)
+        cases[f"brain/{name}"] = brain_case(acq, seed)
+    models = {}
+    for d in model_dirs:
+        m, q = load_export(d)
+        models[q["id"]] = (m, q)
+    results, meta = {}, {}
+    for cname, (chi, field, mask, vs, b0) in cases.items():
+        meta[cname] = {"shape": list(chi.shape), "voxel": [float(v) for v in vs], "b0": [float(v) for v in b0],
+                       "tilt_deg": float(np.degrees(np.arccos(abs(b0[2])))), "noise_ppm": NOISE_PPM,
+                       "mask_voxels": int(mask.sum()), "label": ACQUISITIONS[cname.split("/")[1]]["label"]}
+        t = time.time()
+        est = tkd(field, vs, b0) * mask
+        results.setdefault("tkd", {})[cname] = all_metrics(est, chi, mask) | {"seconds": time.time() - t}
+        for mid, (m, q) in models.items():
+            t = time.time()
+            est = infer(m, q, field, vs, b0) * mask
+            results.setdefault(mid, {})[cname] = all_metrics(est, chi, mask) | {"seconds": time.time() - t}
+            print(f"{cname} {mid}: NRMSE {results[mid][cname]['nrmse']:.1f}% "
+                  f"({results[mid][cname]['seconds']:.0f} s)", flush=True)
+        print(f"{cname} tkd: NRMSE {results['tkd'][cname]['nrmse']:.1f}%", flush=True)
+    os.makedirs(out, exist_ok=True)
+    doc = {"cases": meta, "results": results, "torch": torch.__version__, "threads": torch.get_num_threads(),
+           "utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    with open(os.path.join(out, "eval.json"), "w") as f:
+        json.dump(doc, f, indent=1)
+    with open(os.path.join(out, "eval.md"), "w") as f:
+        f.write(markdown_table(doc))
+    return doc
+
+
+def markdown_table(doc, methods=None):
+    methods = methods or list(doc["results"].keys())
+    lines = ["| data | acquisition | method | NRMSE % | SSIM | PSNR dB | HFEN % | slope | R^2 |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for cname, meta in doc["cases"].items():
+        data = cname.split("/")[0]
+        for mid in methods:
+            r = doc["results"].get(mid, {}).get(cname)
+            if r:
+                lines.append(f"| {data} | {meta['label']} | {mid} | {r['nrmse']:.1f} | {r['ssim']:.3f} | "
+                             f"{r['psnr']:.1f} | {r['hfen']:.1f} | {r['slope']:.2f} | {r['r2']:.2f} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", action="append", default=[], help="models/<id> directory (repeatable)")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--threads", type=int, default=2)
+    a = ap.parse_args(argv)
+    torch.set_num_threads(a.threads)
+    doc = run(a.model, a.out)
+    print(markdown_table(doc))
+
+
+if __name__ == "__main__":
+    main()
