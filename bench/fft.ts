@@ -1,6 +1,7 @@
 /**
- * 3-D FFT benchmark: our forward + inverse (src/core/fft3.ts) against numpy's pocketfft on
- * the same grid, measured in the same run, printed as a ratio (ours / numpy; < 2 is the target).
+ * 3-D FFT benchmark: our forward + inverse against numpy's pocketfft on the same grid, measured in
+ * the same run, printed as ratios (ours / numpy; < 2 is the target): complex fft3/ifft3 vs
+ * fftn/ifftn on complex64, and real-input rfft3/irfft3 (what the dipole operations use) vs rfftn/irfftn.
  *
  *   npm run bench:fft                 # 64^3, 128^3, 256^3, 240x300x240
  *   npm run bench:fft -- 96 128x128x64
@@ -9,6 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { fft3, ifft3 } from '../src/core/fft3';
+import { irfft3, rfft3 } from '../src/core/rfft3';
 import { forwardField } from '../src/core/forwardModel';
 import { paddedDims } from '../src/core/padding';
 import { tkd } from '../src/core/tkd';
@@ -41,8 +43,24 @@ function timeOurs(dims: Vec3, reps: number): { seconds: number; maxErr: number }
   return { seconds: best, maxErr };
 }
 
-function timeNumpy(dims: Vec3, reps: number): number {
-  const out = execFileSync(PYTHON, [NUMPY_SCRIPT, ...dims.map(String), '--reps', String(reps)], { encoding: 'utf8' });
+function timeOursReal(dims: Vec3, reps: number): { seconds: number; maxErr: number } {
+  const n = dims[0] * dims[1] * dims[2];
+  const x = new Float32Array(n);
+  for (let i = 0; i < n; i++) x[i] = Math.random() - 0.5;
+  let best = Infinity, maxErr = 0;
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    const y = irfft3(rfft3(x, dims));
+    best = Math.min(best, (performance.now() - t0) / 1000);
+    maxErr = 0;
+    for (let i = 0; i < n; i++) maxErr = Math.max(maxErr, Math.abs(y[i] - x[i]));
+  }
+  return { seconds: best, maxErr };
+}
+
+function timeNumpy(dims: Vec3, reps: number, real: boolean): number {
+  const args = [NUMPY_SCRIPT, ...dims.map(String), '--reps', String(reps), ...(real ? ['--real'] : [])];
+  const out = execFileSync(PYTHON, args, { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop() as string).seconds;
 }
 
@@ -71,12 +89,13 @@ if (args.includes('--dipole')) {
   timeDipole([160, 200, 100], [1, 1, 1.6], 25);
 } else {
   const sizes = (args.length ? args : ['64', '128', '256', '240x300x240']).map(parseDims);
-  console.log('dims            ours[s]  numpy[s]  ratio  roundtrip-err');
+  console.log('forward+inverse, best of N   complex: ours[s] numpy[s] ratio   real: ours[s] numpy[s] ratio   max round-trip err');
   for (const dims of sizes) {
     const big = dims[0] * dims[1] * dims[2] > 4e6;
     const reps = big ? 2 : 4;
-    const ours = timeOurs(dims, reps);
-    const np = timeNumpy(dims, reps);
-    console.log(`${dims.join('x').padEnd(14)} ${ours.seconds.toFixed(3).padStart(8)} ${np.toFixed(3).padStart(9)} ${(ours.seconds / np).toFixed(2).padStart(6)}  ${ours.maxErr.toExponential(1)}`);
+    const c = timeOurs(dims, reps), cn = timeNumpy(dims, reps, false);
+    const r = timeOursReal(dims, reps), rn = timeNumpy(dims, reps, true);
+    const f = (v: number) => v.toFixed(3).padStart(8);
+    console.log(`${dims.join('x').padEnd(28)} ${f(c.seconds)} ${f(cn)} ${(c.seconds / cn).toFixed(2).padStart(6)}   ${f(r.seconds)} ${f(rn)} ${(r.seconds / rn).toFixed(2).padStart(6)}   ${Math.max(c.maxErr, r.maxErr).toExponential(1)}`);
   }
 }
