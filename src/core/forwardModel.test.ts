@@ -53,3 +53,19 @@ describe('forward model on a magnetised sphere', () => {
     expect(insideMax).toBeLessThan(0.005);
   });
 });
+
+describe('progress and cancellation', () => {
+  it('reports progress up to its total and stops when the signal is aborted', () => {
+    const chi = sphereVolume([24, 20, 16], [1, 1, 1], [{ centreMm: [12, 10, 8], radiusMm: 4, chi: 1 }]);
+    const seen: [number, number, string][] = [];
+    forwardField(chi, [0, 0, 1], { onProgress: (d, t, s) => seen.push([d, t, s]) });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every(([d, t]) => d >= 1 && d <= t)).toBe(true);
+    expect(new Set(seen.map(([, , s]) => s))).toEqual(new Set(['FFT', 'inverse FFT']));
+    const ctl = new AbortController();
+    let calls = 0;
+    const run = () => forwardField(chi, [0, 0, 1], { signal: ctl.signal, onProgress: () => { if (++calls === 3) ctl.abort(); } });
+    expect(run).toThrow(/abort/i);
+    expect(calls).toBe(3);
+  });
+});
