@@ -4,12 +4,10 @@
  * adding their entries to METHODS; the command line needs nothing else.
  */
 import { classicalMethods } from './classicalMethods';
+import { learnedMethods } from './learnedMethods';
 import type { MethodEntry } from './methodTypes';
 
 export type { MethodEntry, MethodParams, MethodRunner, MethodFlag, Backend } from './methodTypes';
-
-/** Learned methods (src/model) are added here, e.g. `...learnedMethods` from a sibling file. */
-const learnedMethods: MethodEntry[] = [];
 
 export const METHODS: readonly MethodEntry[] = [...learnedMethods, ...classicalMethods];
 
