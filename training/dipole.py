@@ -18,16 +18,20 @@ def unit(b):
     return b / np.linalg.norm(b)
 
 
-def dipole_kernel(shape, voxel_size, b0_dir, rfft=False):
+def dipole_kernel(shape, voxel_size, b0_dir, rfft=False, nyquist_sign=-1):
     """D(k) = 1/3 - (k.b)^2/|k|^2 with k_i = m_i / (N_i d_i), D(0) = 0.
 
-    With rfft=True the last axis holds only the non-negative frequencies (for rfftn).
+    m_i is numpy's signed FFT index (the Nyquist bin of an even axis is -N/2; nyquist_sign=+1
+    gives +N/2 there instead). With rfft=True the last axis holds only the non-negative
+    frequencies (for rfftn).
     """
     b = unit(b0_dir)
     ks = []
     for ax, (n, d) in enumerate(zip(shape, voxel_size)):
         last = ax == len(shape) - 1
         f = np.fft.rfftfreq(n) if (rfft and last) else np.fft.fftfreq(n)  # m / N
+        if n % 2 == 0:
+            f[n // 2] = 0.5 * nyquist_sign
         ks.append(f / d)
     kx, ky, kz = np.meshgrid(*ks, indexing="ij", sparse=True)
     k2 = kx * kx + ky * ky + kz * kz
@@ -41,9 +45,14 @@ def dipole_kernel(shape, voxel_size, b0_dir, rfft=False):
 def _apply_in_kspace(vol, voxel_size, b0_dir, fn, pad_factor=1.5):
     vol = np.asarray(vol, dtype=np.float64)
     pshape = padded_shape(vol.shape, pad_factor)
-    D = dipole_kernel(pshape, voxel_size, b0_dir, rfft=True)
+    # DESIGN.md defines real(IFFT(K . FFT(x))) with a full complex FFT; taking the real part
+    # averages K over the two signs of each Nyquist frequency, which a tilted B0 makes differ.
+    # Averaging here makes K Hermitian-consistent, so the real FFT gives exactly that result.
+    D_neg = dipole_kernel(pshape, voxel_size, b0_dir, rfft=True, nyquist_sign=-1)
+    D_pos = dipole_kernel(pshape, voxel_size, b0_dir, rfft=True, nyquist_sign=+1)
+    K = 0.5 * (fn(D_neg) + fn(D_pos))
     F = sfft.rfftn(vol, s=pshape, workers=1)  # zero padding at the high end
-    out = sfft.irfftn(fn(D) * F, s=pshape, workers=1)
+    out = sfft.irfftn(K * F, s=pshape, workers=1)
     return out[: vol.shape[0], : vol.shape[1], : vol.shape[2]]
 
 
