@@ -5,7 +5,7 @@ import { exampleGeometry } from '../src/core/phantomGeometry';
 import { brainPhantom } from '../src/core/phantom';
 import { makeVolume } from '../src/core/volume';
 import { readNifti } from '../src/io/readNifti';
-import { dropFiles, json, nii, recordRequests, smallDataset } from './workbench.helpers';
+import { dropFiles, json, nii, recordRequests, selectOnly, smallDataset } from './workbench.helpers';
 
 const shots = process.env.SCREENSHOTS === '1';
 
@@ -40,8 +40,7 @@ test('own files: dropped and picked, roles guessed, grids checked, TKD runs, dow
   await page.getByTestId('role-other_mask.nii.gz').selectOption('ignore');
   await page.getByTestId('role-sub-01_mask.nii.gz').selectOption('mask');
 
-  await page.getByTestId('method-cfl2').uncheck();
-  await page.getByTestId('method-tkd').check();
+  await selectOnly(page, ['tkd']);
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('metrics-row-tkd')).toBeVisible({ timeout: 60_000 });
   const nrmse = Number(await page.getByTestId('metrics-row-tkd').locator('td[data-metric="nrmse"]').getAttribute('data-value'));
@@ -103,7 +102,7 @@ test('COSMOS reference from three dropped field maps, each with its own B0 direc
 
   // TKD against this COSMOS: a well-conditioned 3-orientation COSMOS of noise-free data is close to the truth,
   // so TKD's agreement with it must be in the range TKD has against ground truth
-  await page.getByTestId('method-cfl2').uncheck();
+  await selectOnly(page, ['tkd']);
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('metrics-row-tkd')).toBeVisible({ timeout: 60_000 });
   const r2 = Number(await page.getByTestId('metrics-row-tkd').locator('td[data-metric="r2"]').getAttribute('data-value'));

@@ -68,3 +68,16 @@ export const unit = (b: Vec3): Vec3 => {
   const n = Math.hypot(...b);
   return [b[0] / n, b[1] / n, b[2] / n];
 };
+
+const ALL_METHODS = ['adaptive-unet', 'adaptive-unet-tl', 'unet-tl', 'tkd', 'cfl2'];
+
+/** Selects exactly `ids` (models found in the build are pre-selected by the app; a U-Net on SwiftShader is slow). */
+export async function selectOnly(page: Page, ids: string[]) {
+  // wait until the model check has settled, or a late answer could re-select a model
+  await expect(page.locator('[data-testid^="method-info-"]', { hasText: 'checking' })).toHaveCount(0);
+  for (const id of ALL_METHODS) {
+    const box = page.getByTestId(`method-${id}`);
+    if (ids.includes(id)) await box.check();
+    else if (await box.isEnabled()) await box.uncheck();
+  }
+}

@@ -1,5 +1,6 @@
 import { SLICE_TYPE } from '@niivue/niivue';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { DEFAULT_EXAMPLE } from '../core/phantomExample';
 import type { Vec3, Volume } from '../core/volume';
 import { checkSameGrid } from '../io/checkSameGrid';
 import { toPpm } from '../io/units';
@@ -27,6 +28,7 @@ interface RunHandle {
 }
 
 const VISITED_KEY = 'qsm-workbench-visited';
+const MAIN_MODEL: MethodId = 'adaptive-unet-tl';
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 function exampleItems(d: ExampleDataset): LoadedItem[] {
@@ -71,6 +73,18 @@ export function App() {
   const [sliceType, setSliceType] = useState<SLICE_TYPE>(SLICE_TYPE.AXIAL);
   const [chiWindow, setChiWindow] = useState<[number, number]>([-0.15, 0.25]);
   const availability = useModelAvailability();
+  const availabilityKnown = Object.values(availability).every((a) => a?.state !== 'checking');
+  const isRunnable = useCallback(
+    (m: MethodId) => METHODS.find((x) => x.id === m)?.kind === 'classical' || availability[m]?.state === 'available',
+    [availability],
+  );
+  // the fine-tuned adaptive U-Net is the product's main method: selected by default once its weights are found
+  const selectionTouched = useRef(false);
+  useEffect(() => {
+    if (!selectionTouched.current && availability[MAIN_MODEL]?.state === 'available') {
+      setSelected((s) => (s.includes(MAIN_MODEL) ? s : [MAIN_MODEL, ...s]));
+    }
+  }, [availability]);
 
   const compute = useRef<ComputeClient | undefined>(undefined);
   const inference = useRef<InferenceClient | undefined>(undefined);
@@ -160,7 +174,7 @@ export function App() {
   };
 
   const loadExample = useCallback(
-    async (o: ExampleOptions) => {
+    async (o: ExampleOptions, methods: MethodId[] = selected) => {
       const c = compute.current;
       if (!c) return;
       setLoading(true);
@@ -176,29 +190,30 @@ export function App() {
         setReferenceId(next.find((i) => i.role === 'reference')?.id);
         setExampleProgress(undefined);
         setLoading(false);
-        await runMethods(selected, next, {});
+        await runMethods(methods.filter(isRunnable), next, {});
       } catch (e) {
         setExampleProgress(undefined);
         setLoading(false);
         if (!(e instanceof CancelledError)) report(`Example failed: ${errorText(e)}`);
       }
     },
-    [runMethods, selected, report],
+    [runMethods, selected, report, isRunnable],
   );
 
   // A first visit sees a reconstruction without own data (skipped with ?autoload=0, e.g. by tests).
   const autoloaded = useRef(false);
   useEffect(() => {
-    if (autoloaded.current) return;
+    if (autoloaded.current || !availabilityKnown) return;
     autoloaded.current = true;
     const params = new URLSearchParams(window.location.search);
     const skip = params.get('autoload') === '0';
     if (!skip && !localStorage.getItem(VISITED_KEY)) {
       localStorage.setItem(VISITED_KEY, '1');
       // wait a tick so the workers exist
-      setTimeout(() => loadExample({ edge: 48, voxelSize: [1, 1, 1], tiltDeg: 0, noiseStd: 0.002, seed: 1, cosmosOrientations: 3 }), 0);
+      const methods: MethodId[] = availability[MAIN_MODEL]?.state === 'available' ? [MAIN_MODEL, 'tkd', 'cfl2'] : ['tkd', 'cfl2'];
+      setTimeout(() => loadExample(DEFAULT_EXAMPLE, methods), 0);
     }
-  }, [loadExample]);
+  }, [loadExample, availabilityKnown, availability]);
 
   const onFiles = async (files: File[]) => {
     setLoading(true);
@@ -297,7 +312,7 @@ export function App() {
   };
 
   const editedKeys = Object.keys(edits) as (keyof AcqSettings)[];
-  const runnable = selected.filter((m) => METHODS.find((x) => x.id === m)?.kind === 'classical' || availability[m]?.state === 'available');
+  const runnable = selected.filter(isRunnable);
   const anyStale = Object.values(results).some((r) => r && r.key !== ctx.key);
 
   return (
@@ -356,7 +371,10 @@ export function App() {
             running={running}
             canRun={!!ctx.field && runnable.length > 0 && !loading}
             whyNot={!ctx.field ? 'Load a field map or the example first.' : runnable.length === 0 ? 'Select at least one available method.' : undefined}
-            onToggle={(id, on) => setSelected((s) => (on ? [...s.filter((x) => x !== id), id] : s.filter((x) => x !== id)))}
+            onToggle={(id, on) => {
+              selectionTouched.current = true;
+              setSelected((s) => (on ? [...s.filter((x) => x !== id), id] : s.filter((x) => x !== id)));
+            }}
             onParams={setParams}
             onRun={() => runMethods(runnable, items, edits)}
             onCancel={cancel}

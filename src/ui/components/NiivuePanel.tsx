@@ -41,7 +41,7 @@ export function NiivuePanel({ id, title, volume, window: win, colormap, sliceTyp
     const nv = new Niivue({
       backColor: [0.08, 0.09, 0.11, 1],
       crosshairColor: [0.25, 0.9, 0.35, 0.55],
-      crosshairWidth: 0.75,
+      crosshairWidth: 0.4,
       show3Dcrosshair: false,
       isColorbar: true,
       textHeight: 0.045,
