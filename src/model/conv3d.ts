@@ -22,13 +22,18 @@ const depthSlices: Conv3dImpl = (x, w, b) =>
     const [kd, kh, kw, , co] = w.shape;
     const p = (kd - 1) / 2;
     const padded = tf.pad(tf.reshape(x, [d, h, wd, ci]), [[p, p], [0, 0], [0, 0], [0, 0]]) as tf.Tensor4D;
+    // partial results are freed as soon as they are summed: peak memory ~ padded input + one slab + 3 outputs
     let sum: tf.Tensor4D | null = null;
     for (let k = 0; k < kd; k++) {
       const taps = tf.reshape(tf.slice(w, [k, 0, 0, 0, 0], [1, kh, kw, ci, co]), [kh, kw, ci, co]) as tf.Tensor4D;
       const slab = tf.slice(padded, [k, 0, 0, 0], [d, h, wd, ci]);
       const y = tf.conv2d(slab, taps, 1, 'same');
-      sum = sum ? tf.add(sum, y) : y;
+      tf.dispose([slab, taps]);
+      const next: tf.Tensor4D = sum ? tf.add(sum, y) : y;
+      if (sum) tf.dispose([sum, y]);
+      sum = next;
     }
+    padded.dispose();
     return tf.reshape(tf.add(sum as tf.Tensor4D, b), [1, d, h, wd, co]);
   });
 

@@ -44,8 +44,14 @@ export function buildUNet(model: QsmModel, side: readonly number[] | undefined, 
   const conv3d = conv3dImpls[kernels.conv];
   const upConv = upConvImpls[kernels.up];
   const pool = poolImpls[kernels.pool];
+  // Each layer frees its input as soon as it is used: a tidy around the whole pass alone would keep every
+  // activation of the network alive until the end (measured: most of the WASM heap on big volumes).
   const convElu = (x: tf.Tensor5D, name: string) =>
-    tf.elu(conv3d(x, weight(`${name}.weight`) as tf.Tensor5D, weight(`${name}.bias`) as tf.Tensor1D)) as tf.Tensor5D;
+    tf.tidy(() => tf.elu(conv3d(x, weight(`${name}.weight`) as tf.Tensor5D, weight(`${name}.bias`) as tf.Tensor1D)) as tf.Tensor5D);
+  const consume = <T extends tf.Tensor>(inputs: tf.Tensor[], y: T): T => {
+    tf.dispose(inputs);
+    return y;
+  };
 
   const predict = (field: tf.Tensor5D): tf.Tensor5D =>
     tf.tidy(() => {
@@ -54,18 +60,20 @@ export function buildUNet(model: QsmModel, side: readonly number[] | undefined, 
       if ([d, h, w].some((s) => s % meta.multiple !== 0))
         throw new Error(`patch ${d}x${h}x${w} is not a multiple of ${meta.multiple} in every dimension`);
       let x = tf.mul(field, meta.inputScale) as tf.Tensor5D;
-      x = tf.elu(conv3d(x, first.kernel, first.bias)) as tf.Tensor5D;
-      x = convElu(x, 'enc0.conv2');
+      x = consume([x], tf.tidy(() => tf.elu(conv3d(x, first.kernel, first.bias)) as tf.Tensor5D));
+      x = consume([x], convElu(x, 'enc0.conv2'));
       const skips: tf.Tensor5D[] = [];
       for (let l = 1; l < meta.levels; l++) {
         skips.push(x);
         x = pool(x);
-        x = convElu(convElu(x, `enc${l}.conv1`), `enc${l}.conv2`);
+        x = consume([x], convElu(x, `enc${l}.conv1`));
+        x = consume([x], convElu(x, `enc${l}.conv2`));
       }
       for (let l = meta.levels - 2; l >= 0; l--) {
-        const up = upConv(x, weight(`up${l}.weight`) as tf.Tensor5D, weight(`up${l}.bias`) as tf.Tensor1D);
-        x = tf.concat([up, skips[l]], 4);
-        x = convElu(convElu(x, `dec${l}.conv1`), `dec${l}.conv2`);
+        const up = consume([x], upConv(x, weight(`up${l}.weight`) as tf.Tensor5D, weight(`up${l}.bias`) as tf.Tensor1D));
+        x = consume([up, skips[l]], tf.concat([up, skips[l]], 4));
+        x = consume([x], convElu(x, `dec${l}.conv1`));
+        x = consume([x], convElu(x, `dec${l}.conv2`));
       }
       const c0 = meta.baseChannels;
       const out = tf.add(tf.matMul(tf.reshape(x, [d * h * w, c0]) as tf.Tensor2D, tf.reshape(weight('out.weight'), [c0, 1]) as tf.Tensor2D), weight('out.bias'));
