@@ -10,13 +10,21 @@ import type { BackendName } from './backend';
 import { runPatchwise } from './patchInference';
 import { unetPatchNet } from './unetPatchNet';
 
-/** Whole-volume inference up to this many (padded) voxels: about 1.3 kB of activations per voxel at 16 base channels. */
-export const WHOLE_VOLUME_MAX_VOXELS = 96 ** 3;
-export const DEFAULT_PATCH = 64;
+/**
+ * The biggest single tensor of a pass is the decoder's first concatenation, 2·c0 floats per voxel. WebGPU's
+ * default maxStorageBufferBindingSize is 128 MiB, so a patch stays under that (c0 = 16: 1 M voxels, ~101^3).
+ * The whole pass peaks at ~650 B per voxel on WASM at c0 = 16 (measured with bench/unet.ts: 0.86 GiB heap at
+ * 1.61 M voxels), well inside WASM's 4 GiB.
+ */
+export const MAX_TENSOR_BYTES = 128 * 2 ** 20;
 export const DEFAULT_OVERLAP = 0.25;
 
+export function maxPatchVoxels(baseChannels: number): number {
+  return Math.floor(MAX_TENSOR_BYTES / (2 * baseChannels * 4));
+}
+
 export interface InferOptions {
-  /** patch edge (voxels); 0 = whole volume; undefined = whole volume when small enough, else DEFAULT_PATCH */
+  /** patch edge (voxels); 0 = whole volume; undefined = choosePatch */
   patch?: number;
   overlap?: number;
   mask?: Volume;
@@ -42,10 +50,16 @@ export function sideInformation(voxelSize: Vec3, b0Dir: Vec3): number[] {
   return [...voxelSize, ...b0Dir.map((b) => b / n)];
 }
 
-export function choosePatch(dims: Vec3, multiple: number, requested?: number): number {
+/**
+ * undefined -> the whole volume in one pass when it fits maxPatchVoxels, else the largest cube patch that
+ * does (a multiple of the net's multiple): the net sees as much context as memory allows.
+ */
+export function choosePatch(dims: Vec3, multiple: number, baseChannels: number, requested?: number): number {
   if (requested !== undefined) return requested;
+  const limit = maxPatchVoxels(baseChannels);
   const padded = dims.map((n) => Math.ceil(n / multiple) * multiple);
-  return padded[0] * padded[1] * padded[2] <= WHOLE_VOLUME_MAX_VOXELS ? 0 : DEFAULT_PATCH;
+  if (padded[0] * padded[1] * padded[2] <= limit) return 0;
+  return Math.max(multiple, Math.floor(Math.cbrt(limit) / multiple) * multiple);
 }
 
 export async function inferVolume(model: QsmModel, field: Volume, b0Dir: Vec3, opts: InferOptions): Promise<InferResult> {
@@ -54,7 +68,7 @@ export async function inferVolume(model: QsmModel, field: Volume, b0Dir: Vec3, o
   const input = applyMask(field, opts.mask);
   const res = await runPatchwise(input.data, field.dims, {
     multiple: meta.multiple,
-    patch: choosePatch(field.dims, meta.multiple, opts.patch),
+    patch: choosePatch(field.dims, meta.multiple, meta.baseChannels, opts.patch),
     overlap: opts.overlap ?? DEFAULT_OVERLAP,
     order: opts.order,
     start: opts.start,

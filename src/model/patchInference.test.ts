@@ -11,6 +11,7 @@ import { runPatchwise, type PatchNet, type PatchwiseOptions } from './patchInfer
 import { loadModel, readerModelFiles, type QsmModel } from './loadModel';
 import { unetPatchNet } from './unetPatchNet';
 import { relativeError, seededValues, useBackend } from './testUtils';
+import { choosePatch, maxPatchVoxels } from './inferVolume';
 import type { BackendName } from './backend';
 
 const dims: Vec3 = [48, 40, 36];
@@ -166,5 +167,16 @@ describe('runPatchwise', () => {
     expect(res.failures).toEqual(['webgpu failed at patch 3 of 8 (2 done): out of memory']);
     expect(notes[1]).toMatch(/^wasm: fell back to wasm/);
     expect(relativeError(res.data, clean.data)).toBeLessThan(1e-5);
+  });
+});
+
+describe('choosePatch', () => {
+  it('runs the whole volume when its biggest tensor fits 128 MiB, else the largest fitting cube', () => {
+    expect(maxPatchVoxels(16)).toBe(2 ** 20);
+    expect(choosePatch([96, 96, 96], 16, 16)).toBe(0);
+    expect(choosePatch([160, 192, 160], 16, 16)).toBe(96); // 96^3 = 884736 <= 2^20 < 112^3
+    expect(choosePatch([128, 128, 128], 16, 4)).toBe(0); // tiny nets: 4 M voxels
+    expect(choosePatch([160, 192, 160], 16, 4)).toBe(160);
+    expect(choosePatch([160, 192, 160], 16, 16, 48)).toBe(48);
   });
 });
