@@ -46,6 +46,13 @@ test('a first visit sees the example phantom reconstructed by TKD, with metrics 
   await expect(page.getByTestId('panel-chi-tkd')).toBeVisible();
   await expect(page.getByTestId('panel-diff-tkd')).toBeVisible();
 
+  // crosshairs are synchronised: a click in the input panel moves the crosshair drawn in the TKD panel
+  const tkdCanvas = page.getByTestId('panel-chi-tkd').locator('canvas');
+  const before = await tkdCanvas.screenshot();
+  const box = (await page.getByTestId('panel-input').locator('canvas').boundingBox())!;
+  await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.35);
+  await expect.poll(async () => Buffer.compare(before, await tkdCanvas.screenshot()) !== 0, { timeout: 10_000 }).toBe(true);
+
   // the view switch and the shared window are live controls
   await page.getByTestId('view-multiplanar').click();
   await expect(page.getByTestId('view-multiplanar')).toHaveAttribute('aria-checked', 'true');
