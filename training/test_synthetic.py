@@ -1,0 +1,41 @@
+"""Synthetic generator: ranges, layouts and the side-information order."""
+import numpy as np
+
+from dipole import forward_field
+from synthetic import batch_stream, random_b0, random_voxel_size, side_info, simulate, to_net
+
+
+def test_voxel_sizes_and_b0_cover_the_intended_ranges():
+    rng = np.random.default_rng(0)
+    vs = np.array([random_voxel_size(rng) for _ in range(400)])
+    assert vs.min() >= 0.5 and vs.max() <= 2.5
+    assert np.mean(np.ptp(vs, axis=1) > 0.1) > 0.3  # a good share anisotropic
+    b = np.array([random_b0(rng) for _ in range(2000)])
+    assert np.allclose(np.linalg.norm(b, axis=1), 1)
+    tilt = np.degrees(np.arccos(np.abs(b[:, 2])))
+    assert np.mean(tilt > 45) > 0.1 and np.mean(tilt < 5) > 0.1
+    assert np.mean(b[:, 2] < 0) > 0.3  # both signs of b
+
+
+def test_simulation_is_the_dipole_field_of_its_chi_plus_noise():
+    rng = np.random.default_rng(1)
+    chi, field, vs, b0 = simulate(rng, grid=32)
+    assert chi.shape == field.shape == (32, 32, 32)
+    assert -0.4 < chi.min() and chi.max() < 1.0
+    resid = field - forward_field(chi, vs, b0)
+    assert resid.std() < 0.0045  # only the added noise (<= 0.004 ppm) remains
+
+
+def test_network_layout_is_z_y_x_and_side_info_x_y_z():
+    vol = np.zeros((4, 5, 6), np.float32)  # [x, y, z]
+    vol[1, 2, 3] = 1
+    net = to_net(vol)
+    assert net.shape == (6, 5, 4) and net[3, 2, 1] == 1
+    s = side_info([0.5, 0.7, 2.0], [0, 0, 2])
+    assert np.allclose(s, [0.5, 0.7, 2.0, 0, 0, 1])
+
+
+def test_batch_stream_shapes():
+    field, chi, side, mask = next(batch_stream(np.random.default_rng(2), 16, 3, grid=32, patches_per_sim=2))
+    assert field.shape == chi.shape == (3, 1, 16, 16, 16) and side.shape == (3, 6) and mask is None
+    assert field.dtype == np.float32
