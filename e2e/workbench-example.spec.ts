@@ -68,8 +68,9 @@ test('a first visit sees the example phantom reconstructed by TKD, with metrics 
 
   if (shots) await page.screenshot({ path: 'docs/workbench-example.png' });
   if (shots) {
-    await page.getByTestId('metrics-table').scrollIntoViewIfNeeded();
+    await page.locator('#metrics-heading').evaluate((h) => h.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: 'docs/workbench-metrics.png' });
+    await page.evaluate(() => window.scrollTo(0, 0));
   }
 
   // a change to the acquisition marks the results stale, visibly
@@ -153,4 +154,16 @@ test('cancel stops a run at once: the running and queued methods end cancelled a
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('status-cfl2')).toHaveText('done', { timeout: 60_000 });
   await expect(page.getByTestId('metrics-row-cfl2')).toBeVisible();
+});
+
+test('README screenshot: the tilted anisotropic example in the multiplanar view', async ({ page }) => {
+  test.skip(!shots, 'only with SCREENSHOTS=1');
+  await page.goto('/?autoload=0');
+  await page.getByTestId('example-preset').selectOption('tilted');
+  await selectOnly(page, ['tkd', 'cfl2']);
+  await page.getByTestId('example-button').click();
+  await expect(page.getByTestId('metrics-row-cfl2')).toBeVisible({ timeout: 60_000 });
+  await page.getByTestId('view-multiplanar').click();
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path: 'docs/workbench-tilted-multiplanar.png' });
 });

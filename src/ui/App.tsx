@@ -1,6 +1,7 @@
 import { SLICE_TYPE } from '@niivue/niivue';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { DEFAULT_EXAMPLE } from '../core/phantomExample';
+import { DEFAULT_TKD_THRESHOLD } from '../core/tkd';
 import type { Vec3, Volume } from '../core/volume';
 import { checkSameGrid } from '../io/checkSameGrid';
 import { toPpm } from '../io/units';
@@ -59,7 +60,7 @@ export function App() {
   const [items, setItems] = useState<LoadedItem[]>([]);
   const [edits, setEdits] = useState<Partial<AcqSettings>>({});
   const [selected, setSelected] = useState<MethodId[]>(['tkd', 'cfl2']);
-  const [params, setParams] = useState<MethodParams>({ tkdThreshold: 0.19, overlap: 0.25 });
+  const [params, setParams] = useState<MethodParams>({ tkdThreshold: DEFAULT_TKD_THRESHOLD, overlap: 0.25 });
   const [backend, setBackend] = useState<{ name: string; note?: string }>({ name: 'starting…' });
   const [runs, setRuns] = useState<Partial<Record<MethodId, RunState>>>({});
   const [results, setResults] = useState<Partial<Record<MethodId, MethodResult>>>({});

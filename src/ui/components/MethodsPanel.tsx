@@ -1,4 +1,5 @@
 /** Method choice, their parameters, the backend in use, and the run / cancel controls with progress per method. */
+import { DEFAULT_CFL2_LAMBDA } from '../../core/closedFormL2';
 import type { MethodId, MethodParams } from '../../worker/protocol';
 import { METHODS, type ModelAvailability } from '../methods';
 
@@ -66,7 +67,7 @@ export function MethodsPanel(p: Props) {
               {m.id === 'cfl2' && (
                 <label className="inline">
                   λ
-                  <input type="number" step={0.01} min={0} placeholder="default" value={p.params.cfl2Lambda ?? ''} data-testid="cfl2-lambda"
+                  <input type="number" step={0.01} min={0} placeholder={`default ${DEFAULT_CFL2_LAMBDA}`} value={p.params.cfl2Lambda ?? ''} data-testid="cfl2-lambda"
                     onChange={(e) => p.onParams({ ...p.params, cfl2Lambda: num(e.target.value) })} />
                 </label>
               )}

@@ -2,7 +2,7 @@
  * One NiiVue canvas showing one volume. The volume is handed over as an in-memory NIfTI written by our own
  * writer, so NiiVue sees exactly the geometry we export. Instances register with the grid for synced crosshairs.
  */
-import { NVImage, Niivue, SLICE_TYPE } from '@niivue/niivue';
+import { NVImage, Niivue, SHOW_RENDER, SLICE_TYPE } from '@niivue/niivue';
 import { useEffect, useRef, useState } from 'react';
 import type { Volume } from '../../core/volume';
 import { writeNifti } from '../../io/writeNifti';
@@ -48,6 +48,8 @@ export function NiivuePanel({ id, title, volume, window: win, colormap, sliceTyp
       logLevel: 'error',
       loadingText: '',
       isResizeCanvas: true,
+      // three orthogonal slices only: a 3-D render tile costs a lot on software GL and shows little for chi maps
+      multiplanarShowRender: SHOW_RENDER.NEVER,
     });
     let disposed = false;
     nv.attachToCanvas(canvas)
