@@ -73,6 +73,11 @@ test('a first visit sees the example phantom reconstructed by TKD, with metrics 
     await page.evaluate(() => window.scrollTo(0, 0));
   }
 
+  // metrics follow the chosen reference: the simulated COSMOS differs from the ground truth, so do the numbers
+  await page.getByTestId('reference-select').selectOption({ label: 'phantom_cosmos_Chimap.nii.gz' });
+  await expect(page.getByTestId('metrics-table')).toContainText('against phantom_cosmos_Chimap.nii.gz');
+  expect(await metric(page, 'tkd', 'nrmse')).not.toBe(nrmse);
+
   // a change to the acquisition marks the results stale, visibly
   await expect(page.getByTestId('stale-notice')).toHaveCount(0);
   await page.getByTestId('b0-y').fill('0.3');

@@ -218,11 +218,13 @@ export function App() {
 
   const onFiles = async (files: File[]) => {
     setLoading(true);
-    const replacingExample = items.some((i) => i.origin === 'example');
-    const kept = replacingExample ? [] : items;
-    const roles = guessRoles(files.map((f) => f.name), kept.some((i) => i.role === 'field'));
+    // within a batch the first field is the input and later ones are COSMOS orientations; a new input field
+    // replaces the example dataset, while a lone mask or sidecar is added to whatever is loaded
+    const roles = guessRoles(files.map((f) => f.name), false);
     const { items: loaded, errors: errs } = await loadFiles(files, roles);
     errs.forEach(report);
+    const replacingExample = items.some((i) => i.origin === 'example') && loaded.some((i) => i.role === 'field');
+    const kept = replacingExample ? [] : items;
     if (loaded.length) {
       if (replacingExample) {
         setResults({});

@@ -56,6 +56,12 @@ export function MethodsPanel(p: Props) {
               </label>
               <div className="muted small" data-testid={`method-info-${m.id}`}>
                 {avail?.state === 'checking' ? 'checking for model…' : unavailable ? avail.reason : (avail?.state === 'available' && avail.summary) || m.description}
+                {m.kind === 'model' && avail?.state === 'available' && (
+                  <>
+                    {' · '}
+                    <a href={`${import.meta.env.BASE_URL}models/${m.id}/card.md`} target="_blank" rel="noreferrer">model card</a>
+                  </>
+                )}
               </div>
               {m.id === 'tkd' && (
                 <label className="inline">
