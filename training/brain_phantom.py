@@ -115,13 +115,22 @@ def _texture(rng, shape, vs, amplitude, sigma_mm=2.0):
 
 
 def _paint_ellipsoid(chi, affine, centre_mm, radii_mm, value, within=None):
-    ijk = np.indices(chi.shape, dtype=np.float32).reshape(3, -1)
+    """Sets chi to `value` inside an axis-aligned (world) ellipsoid; only its bounding box is visited."""
+    inv = np.linalg.inv(affine)
+    c_vox = inv[:3, :3] @ np.asarray(centre_mm, float) + inv[:3, 3]
+    reach = np.abs(inv[:3, :3]) @ np.asarray(radii_mm, float) + 1
+    lo = np.maximum(np.floor(c_vox - reach).astype(int), 0)
+    hi = np.minimum(np.ceil(c_vox + reach).astype(int) + 1, chi.shape)
+    if np.any(hi <= lo):
+        return
+    box = tuple(slice(a, b) for a, b in zip(lo, hi))
+    ijk = np.indices(hi - lo, dtype=np.float64).reshape(3, -1) + lo[:, None]
     xyz = affine[:3, :3] @ ijk + affine[:3, 3:4]
     r = (((xyz - np.asarray(centre_mm, float)[:, None]) / np.asarray(radii_mm, float)[:, None]) ** 2).sum(0)
-    m = (r <= 1).reshape(chi.shape)
+    m = (r <= 1).reshape(hi - lo)
     if within is not None:
-        m &= within
-    chi[m] = value
+        m &= within[box]
+    chi[box][m] = value
 
 
 def _add_veins(rng, chi, mask, affine, n):

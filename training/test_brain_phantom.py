@@ -1,0 +1,55 @@
+"""Brain phantoms: literature ranges per label, geometry of acquisitions, held-out subject kept apart."""
+import os
+
+import numpy as np
+import pytest
+
+import brain_phantom as bp
+
+pytestmark = pytest.mark.skipif(not os.path.exists(os.path.join(bp.DATA, bp.FS_FILE)), reason="shared data absent")
+
+
+def test_label_values_within_ranges_before_texture():
+    seg, aff = bp.load_fs_labels()
+    rng = np.random.default_rng(0)
+    ph = bp.fs_phantom(rng, (seg, aff))
+    assert ph.chi.shape == seg.shape
+    assert np.all(ph.chi[seg == 0] == 0)
+    pall = np.median(ph.chi[np.isin(seg, [13, 52])])
+    wm = np.median(ph.chi[np.isin(seg, [2, 41])])
+    csf = np.median(ph.chi[np.isin(seg, [4, 43])])
+    scale = (0.8, 1.25)  # global scaling augmentation
+    assert 0.15 * scale[0] - 0.02 < pall < 0.25 * scale[1] + 0.02
+    assert -0.05 * scale[1] - 0.02 < wm < -0.01 * scale[0] + 0.02
+    assert abs(csf) < 0.03
+    assert ph.chi.max() > 0.2  # veins
+
+
+def test_acquisition_geometry_b0_and_identity_sampling():
+    R = bp.grid_rotation(30.0, 0.0)
+    b = R.T @ np.array([0, 0, 1.0])
+    assert np.isclose(np.degrees(np.arccos(abs(b[2]))), 30.0)
+    # a grid on the phantom's own voxel axes, centred on a voxel, samples the phantom exactly
+    seg, aff = bp.load_mni_labels()
+    ph = bp.mni_phantom(seg_aff=(seg, aff))
+    vs = np.linalg.norm(aff[:3, :3], axis=0)
+    axes = aff[:3, :3] / vs
+    n = 21  # odd: the grid centre is a voxel centre
+    c_vox = np.array(seg.shape) // 2
+    chi, mask, b0 = bp.sample_acquisition(ph, (n, n, n), vs, axes, aff[:3, :3] @ c_vox + aff[:3, 3])
+    box = tuple(slice(c - n // 2, c + n // 2 + 1) for c in c_vox)
+    assert np.allclose(chi, ph.chi[box], atol=1e-6)
+    assert np.array_equal(mask, ph.mask[box] > 0.5)
+    assert np.allclose(b0, axes.T @ [0, 0, 1.0])
+
+
+def test_training_stream_reads_only_the_freesurfer_subject(monkeypatch):
+    def forbidden(*a, **k):
+        raise AssertionError("the held-out MNI subject must not feed training")
+
+    monkeypatch.setattr(bp, "load_mni_labels", forbidden)
+    monkeypatch.setattr(bp, "mni_phantom", forbidden)
+    field, chi, side, mask = next(bp.brain_batch_stream(np.random.default_rng(1), 16, 2, grid=32, phantom_every=100))
+    assert field.shape == chi.shape == mask.shape == (2, 1, 16, 16, 16) and side.shape == (2, 6)
+    assert np.all(field[mask == 0] == 0)  # a local field map is zero outside the brain
+    assert mask.mean() >= 0.3
