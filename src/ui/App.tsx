@@ -62,6 +62,7 @@ export function App() {
   const [selected, setSelected] = useState<MethodId[]>(['tkd', 'cfl2']);
   const [params, setParams] = useState<MethodParams>({ tkdThreshold: DEFAULT_TKD_THRESHOLD, overlap: 0.25 });
   const [backend, setBackend] = useState<{ name: string; note?: string }>({ name: 'starting…' });
+  const [preferredBackend, setPreferredBackend] = useState<BackendName | ''>('');
   const [runs, setRuns] = useState<Partial<Record<MethodId, RunState>>>({});
   const [results, setResults] = useState<Partial<Record<MethodId, MethodResult>>>({});
   const [comparisons, setComparisons] = useState<Partial<Record<MethodId, MethodComparison>>>({});
@@ -370,6 +371,12 @@ export function App() {
             params={params}
             backend={backend.name}
             backendNote={backend.note}
+            preferredBackend={preferredBackend}
+            onPreferredBackend={(b) => {
+              setPreferredBackend(b);
+              setBackend((x) => ({ ...x, name: 'switching…' }));
+              inference.current?.requestBackend(b || undefined);
+            }}
             runs={runs}
             running={running}
             canRun={!!ctx.field && runnable.length > 0 && !loading}

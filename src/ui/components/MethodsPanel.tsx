@@ -1,6 +1,6 @@
 /** Method choice, their parameters, the backend in use, and the run / cancel controls with progress per method. */
 import { DEFAULT_CFL2_LAMBDA } from '../../core/closedFormL2';
-import type { MethodId, MethodParams } from '../../worker/protocol';
+import type { BackendName, MethodId, MethodParams } from '../../worker/protocol';
 import { METHODS, type ModelAvailability } from '../methods';
 
 export interface RunState {
@@ -16,6 +16,8 @@ interface Props {
   params: MethodParams;
   backend: string;
   backendNote?: string;
+  preferredBackend: BackendName | '';
+  onPreferredBackend: (b: BackendName | '') => void;
   runs: Partial<Record<MethodId, RunState>>;
   running: boolean;
   canRun: boolean;
@@ -33,10 +35,22 @@ export function MethodsPanel(p: Props) {
   return (
     <section className="panel" aria-labelledby="methods-heading">
       <h2 id="methods-heading">Methods</h2>
-      <p className="backend-line">
-        Backend: <strong data-testid="backend">{p.backend}</strong>
-        {p.backendNote && <span className="muted small"> · {p.backendNote}</span>}
-      </p>
+      <div className="backend-line">
+        <span>
+          Backend: <strong data-testid="backend">{p.backend}</strong>
+        </span>
+        <label className="inline">
+          prefer
+          <select value={p.preferredBackend} data-testid="backend-select" disabled={p.running}
+            onChange={(e) => p.onPreferredBackend(e.target.value as BackendName | '')}>
+            <option value="">automatic</option>
+            {(['webgpu', 'webgl', 'wasm'] as const).map((b) => (
+              <option key={b} value={b}>{b}</option>
+            ))}
+          </select>
+        </label>
+        {p.backendNote && <div className="muted small">{p.backendNote}</div>}
+      </div>
       <ul className="method-list">
         {METHODS.map((m) => {
           const avail = m.kind === 'model' ? p.availability[m.id] : { state: 'available' as const };
