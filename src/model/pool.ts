@@ -19,7 +19,11 @@ const maxPool2d: PoolImpl = (x) =>
   tf.tidy(() => {
     const [, d, h, w, c] = x.shape;
     const planes = tf.maxPool(tf.reshape(x, [d, h, w, c]) as tf.Tensor4D, 2, 2, 'valid');
-    const pairs = tf.max(tf.reshape(planes, [d / 2, 2, (h / 2) * (w / 2) * c]), 1);
+    // depth pairs by an elementwise maximum of even and odd planes: a reduction over a middle axis costs a
+    // transpose on the GPU backends (measured 1.1 s for 65 k values on SwiftShader WebGPU)
+    const planePairs = tf.reshape(planes, [d / 2, 2, (h / 2) * (w / 2) * c]);
+    const n = (h / 2) * (w / 2) * c;
+    const pairs = tf.maximum(tf.slice(planePairs, [0, 0, 0], [d / 2, 1, n]), tf.slice(planePairs, [0, 1, 0], [d / 2, 1, n]));
     return tf.reshape(pairs, [1, d / 2, h / 2, w / 2, c]) as tf.Tensor5D;
   });
 

@@ -9,7 +9,7 @@ export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export interface BackendOptions {
   /** WASM binaries: a directory prefix (ending in '/') or one URL per file (Vite's `?url` imports) */
   wasmPaths?: string | Partial<Record<'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm', string>>;
-  /** WASM threads (needs crossOriginIsolated in a browser); default: the backend's own choice */
+  /** WASM threads (needs crossOriginIsolated in a browser); 1 = the unthreaded SIMD binary; default: the backend's own choice */
   wasmThreads?: number;
 }
 
@@ -24,7 +24,9 @@ export async function startBackend(name: BackendName, options: BackendOptions = 
   if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     if (options.wasmPaths) wasm.setWasmPaths(options.wasmPaths as string);
-    if (options.wasmThreads) wasm.setThreadsCount(options.wasmThreads);
+    // one thread: load the plain SIMD binary (the threaded one needs its pthread workers to load too)
+    if (options.wasmThreads === 1) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    else if (options.wasmThreads) wasm.setThreadsCount(options.wasmThreads);
   }
   if (!tf.findBackendFactory(name)) throw new Error(`the ${name} backend is not registered`);
   let ok: boolean;
@@ -35,4 +37,14 @@ export async function startBackend(name: BackendName, options: BackendOptions = 
   }
   if (!ok) throw new Error(`the ${name} backend failed to start`);
   await tf.ready();
+}
+
+/** One line on how the active backend runs, for the 'backend' message: WASM's SIMD and thread count. */
+export async function describeBackend(): Promise<string> {
+  const name = tf.getBackend();
+  if (name !== 'wasm') return name;
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT') ? wasm.getThreadsCount() : 1;
+  return `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'})`;
 }
