@@ -1,14 +1,18 @@
-import { test, expect } from '@playwright/test';
+import { test, expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ParityReport } from './parity';
+import type { ConvBenchRow } from './convBench';
+import type { BackendName } from '../src/worker/protocol';
+import type { KernelChoice } from '../src/model/unet';
+import { kernelsFor } from '../src/model/kernelChoice';
 
 // The tiny adaptive fixture (random weights, PyTorch output) served in place of a deployed model, run by
-// the real inference worker in Chromium on WebGPU (SwiftShader). float32 on SwiftShader agrees with
-// PyTorch's CPU float32 to rounding; the bound is the unit tests' 1e-4 (measured value printed).
+// the real inference worker in Chromium. float32 on SwiftShader's WebGPU agrees with PyTorch's CPU float32
+// to rounding; the bound is the unit tests' 1e-4 (the measured value is printed).
 const fixture = path.resolve('src/model/__fixtures__/tiny-adaptive');
 
-test('the inference worker reproduces PyTorch on WebGPU', async ({ page }) => {
+async function serveFixture(page: Page) {
   for (const prefix of ['/models/adaptive-unet/', '/fixture/'])
     await page.route(`**${prefix}*`, (route) => {
       const name = new URL(route.request().url()).pathname.slice(prefix.length);
@@ -16,10 +20,39 @@ test('the inference worker reproduces PyTorch on WebGPU', async ({ page }) => {
     });
   page.on('console', (m) => console.log(`page: ${m.text()}`));
   await page.goto('/e2e/parity.html');
-  const report = (await page.evaluate(() => (window as unknown as { runParity(m: string): Promise<ParityReport> }).runParity('adaptive-unet'))) as ParityReport;
+}
+
+const runParity = (page: Page, preferred?: BackendName) =>
+  page.evaluate((p) => (window as unknown as { runParity(m: string, p?: string): Promise<ParityReport> }).runParity('adaptive-unet', p), preferred);
+
+test('the inference worker reproduces PyTorch on WebGPU', async ({ page }) => {
+  await serveFixture(page);
+  const report = await runParity(page);
   console.log(`WebGPU parity: ${JSON.stringify(report)}`);
   expect(report.backends[0]).toEqual({ backend: 'webgpu' });
   expect(report.resultBackend).toBe('webgpu');
   expect(report.maxAbsOutput).toBeGreaterThan(0);
   expect(report.relativeError).toBeLessThan(1e-4);
 });
+
+test('asked for WASM, the worker runs there (binaries served by Vite) and still matches PyTorch', async ({ page }) => {
+  await serveFixture(page);
+  const report = await runParity(page, 'wasm');
+  console.log(`WASM parity: ${JSON.stringify(report)}`);
+  expect(report.resultBackend).toBe('wasm');
+  expect(report.relativeError).toBeLessThan(1e-4);
+});
+
+// SwiftShader runs WebGPU on the CPU, so its timings say little about a real GPU; correctness is the point
+// here: the stock ops are printed with their error too, the rewrites the engine uses must be exact.
+// the implementation kernelChoice.ts picks for each op must be exact on the backend that runs it
+const opKind: Record<string, keyof KernelChoice> = { conv: 'conv', 'up-conv': 'up', 'max-pool': 'pool' };
+for (const backend of ['webgpu', 'webgl', 'wasm'] as const)
+  test(`convolution paths against the CPU backend on ${backend} (timings printed)`, async ({ page }) => {
+    await serveFixture(page);
+    const rows = await page.evaluate((b) => (window as unknown as { benchConv(b: string, e: number, ms: number): Promise<ConvBenchRow[]> }).benchConv(b, 16, 500), backend);
+    for (const r of rows) console.log(`${r.backend} ${r.op.padEnd(24)} ${r.impl.padEnd(16)} ${r.gflops.toFixed(2).padStart(7)} GFLOP/s ${r.ms.toFixed(1).padStart(8)} ms  rel.err ${r.relErr.toExponential(1)}`);
+    const picked = rows.filter((r) => kernelsFor(backend)[opKind[r.op.split(' ')[0]]] === r.impl);
+    expect(picked.length).toBe(3);
+    for (const r of picked) expect(r.relErr, `${r.op} ${r.impl}`).toBeLessThan(1e-5);
+  });

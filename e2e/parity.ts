@@ -3,8 +3,9 @@
  * fixture through the worker protocol and reports the relative error against PyTorch's output and the
  * backend the worker announced. The spec routes /models/<id>/ and /fixture/ to the fixture's files.
  */
-import type { FromWorker, MethodId, ToWorker } from '../src/worker/protocol';
+import type { BackendName, FromWorker, MethodId, ToWorker } from '../src/worker/protocol';
 import type { Vec3 } from '../src/core/volume';
+import { benchConv } from './convBench';
 
 export interface ParityReport {
   relativeError: number;
@@ -20,7 +21,7 @@ async function f32(url: string): Promise<Float32Array> {
   return new Float32Array(await res.arrayBuffer());
 }
 
-async function runParity(method: MethodId): Promise<ParityReport> {
+async function runParity(method: MethodId, preferred?: BackendName): Promise<ParityReport> {
   const spec = (await (await fetch('/fixture/parity.json')).json()) as { shape: number[]; sideInfo: number[] };
   const input = await f32('/fixture/parity-input.bin');
   const expected = await f32('/fixture/parity-output.bin');
@@ -32,7 +33,7 @@ async function runParity(method: MethodId): Promise<ParityReport> {
   const done = new Promise<Extract<FromWorker, { type: 'result' }>>((resolve, reject) => {
     worker.onmessage = (e: MessageEvent<FromWorker>) => {
       const m = e.data;
-      if (m.type === 'backend') backends.push({ backend: m.backend, note: m.note });
+      if (m.type === 'backend') backends.push(m.note ? { backend: m.backend, note: m.note } : { backend: m.backend });
       else if (m.type === 'result') resolve(m);
       else if (m.type === 'error') reject(new Error(m.message));
       else if (m.type === 'cancelled') reject(new Error('cancelled'));
@@ -45,6 +46,7 @@ async function runParity(method: MethodId): Promise<ParityReport> {
     field: { data: input, dims: [nx, ny, nz], voxelSize, affine },
     params: { patch: 0 },
   };
+  if (preferred) worker.postMessage({ type: 'backend', preferred } satisfies ToWorker);
   worker.postMessage(msg, [input.buffer]);
   const result = await done;
   worker.terminate();
@@ -59,4 +61,4 @@ async function runParity(method: MethodId): Promise<ParityReport> {
   return { relativeError: Math.sqrt(num / den), backends, resultBackend: result.backend, seconds: result.seconds, maxAbsOutput: maxAbs };
 }
 
-(window as unknown as { runParity: typeof runParity }).runParity = runParity;
+Object.assign(window, { runParity, benchConv });

@@ -10,7 +10,7 @@ import type { Volume } from '../core/volume';
 import { loadModel, fetchModelFiles, type QsmModel } from '../model/loadModel';
 import { inferVolume } from '../model/inferVolume';
 import { BROWSER_BACKENDS, type BackendName } from '../model/backend';
-import { startBackend } from '../model/startBackend';
+import { describeBackend, startBackend } from '../model/startBackend';
 import { transferables, type FromWorker, type MethodId, type ToWorker } from './protocol';
 import { wasmUrls } from './wasmUrls';
 
@@ -33,8 +33,22 @@ function backendOrder(): BackendName[] {
   return preferred ? [preferred, ...BROWSER_BACKENDS.filter((b) => b !== preferred)] : BROWSER_BACKENDS;
 }
 
-const start = (name: BackendName) =>
-  startBackend(name, { wasmPaths: wasmUrls, wasmThreads: scope.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1 });
+let backendDetail = '';
+
+/**
+ * WASM runs the unthreaded SIMD binary: tfjs builds its pthread workers from the factory's source text
+ * (Function.toString), which Vite's bundling breaks (measured in e2e: "ReferenceError: e is not defined"
+ * in every pthread worker), so the threaded binary cannot start from a bundle.
+ */
+async function start(name: BackendName) {
+  await startBackend(name, { wasmPaths: wasmUrls, wasmThreads: 1 });
+  const detail = await describeBackend();
+  backendDetail = detail === name ? '' : detail;
+}
+
+function backendNote(fallback?: string): string | undefined {
+  return [backendDetail, fallback].filter(Boolean).join('; ') || undefined;
+}
 
 function model(id: MethodId): Promise<QsmModel> {
   let m = models.get(id);
@@ -70,7 +84,7 @@ async function run(msg: StartMsg, signal: AbortSignal): Promise<{ chi: Volume; b
     onProgress,
     onBackend: (backend, note) => {
       lastBackend = backend;
-      send({ type: 'backend', backend, note });
+      send({ type: 'backend', backend, note: backendNote(note) });
     },
   });
   return { chi: res.chi, backend: res.backend };
@@ -124,13 +138,13 @@ scope.onmessage = (e: MessageEvent<ToWorker>) => {
 
 /** Answers a 'backend' request: the backend of the last run, else the first one that starts here. */
 async function reportBackend() {
-  if (lastBackend && (!preferred || preferred === lastBackend)) return send({ type: 'backend', backend: lastBackend });
+  if (lastBackend && (!preferred || preferred === lastBackend)) return send({ type: 'backend', backend: lastBackend, note: backendNote() });
   const failures: string[] = [];
   for (const name of backendOrder()) {
     try {
       await start(name);
       lastBackend = name;
-      return send({ type: 'backend', backend: name, note: failures.length ? failures.join('; ') : undefined });
+      return send({ type: 'backend', backend: name, note: backendNote(failures.join('; ')) });
     } catch (e) {
       failures.push(`${name}: ${(e as Error).message}`);
     }
