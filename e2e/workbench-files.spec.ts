@@ -45,7 +45,11 @@ test('own files: dropped and picked, roles guessed, grids checked, TKD runs, dow
   await expect(page.getByTestId('metrics-row-tkd')).toBeVisible({ timeout: 60_000 });
   const nrmse = Number(await page.getByTestId('metrics-row-tkd').locator('td[data-metric="nrmse"]').getAttribute('data-value'));
   expect(nrmse).toBeLessThan(80);
-  if (shots) await page.screenshot({ path: 'docs/workbench-own-data.png' });
+  if (shots) {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.locator('.sidebar').evaluate((e) => e.scrollTo(0, 0));
+    await page.screenshot({ path: 'docs/workbench-own-data.png' });
+  }
 
   // the downloaded map has the input's dims and affine and the reconstruction in it
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-tkd').click()]);
