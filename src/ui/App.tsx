@@ -46,6 +46,17 @@ function exampleItems(d: ExampleDataset): LoadedItem[] {
   ];
 }
 
+/** True once per browser profile; where storage is blocked every visit counts as a first one. */
+function firstVisit(): boolean {
+  try {
+    if (localStorage.getItem(VISITED_KEY)) return false;
+    localStorage.setItem(VISITED_KEY, '1');
+  } catch {
+    // storage disabled: show the example anyway
+  }
+  return true;
+}
+
 /** Only one input field and one mask: giving a file either role moves the previous holder aside. */
 function assignRole(items: LoadedItem[], id: string, role: Role): LoadedItem[] {
   return items.map((i) => {
@@ -209,8 +220,7 @@ export function App() {
     autoloaded.current = true;
     const params = new URLSearchParams(window.location.search);
     const skip = params.get('autoload') === '0';
-    if (!skip && !localStorage.getItem(VISITED_KEY)) {
-      localStorage.setItem(VISITED_KEY, '1');
+    if (!skip && firstVisit()) {
       // wait a tick so the workers exist
       const methods: MethodId[] = availability[MAIN_MODEL]?.state === 'available' ? [MAIN_MODEL, 'tkd', 'cfl2'] : ['tkd', 'cfl2'];
       setTimeout(() => loadExample(DEFAULT_EXAMPLE, methods), 0);
@@ -222,7 +232,9 @@ export function App() {
     // within a batch the first field is the input and later ones are COSMOS orientations; a new input field
     // replaces the example dataset, while a lone mask or sidecar is added to whatever is loaded
     const roles = guessRoles(files.map((f) => f.name), false);
-    const { items: loaded, errors: errs } = await loadFiles(files, roles);
+    const c = compute.current;
+    if (!c) return setLoading(false);
+    const { items: loaded, errors: errs } = await loadFiles(files, roles, (name, bytes) => c.readNifti(name, bytes));
     errs.forEach(report);
     const replacingExample = items.some((i) => i.origin === 'example') && loaded.some((i) => i.role === 'field');
     const kept = replacingExample ? [] : items;

@@ -1,5 +1,6 @@
 /** Promise-based client for the compute worker: one job per call, with progress and cancellation. */
 import type { Vec3, Volume } from '../core/volume';
+import type { NiftiRead } from '../io/readNifti';
 import {
   computeTransferables, type ExampleDataset, type ExampleOptions, type FromCompute, type QualityMetrics,
   type ScatterDensity, type ToCompute,
@@ -65,6 +66,12 @@ export class ComputeClient {
 
   cancel(jobId: string) {
     this.worker.postMessage({ type: 'cancel', jobId } satisfies ToCompute);
+  }
+
+  /** Reads a NIfTI file in the worker; rejects with the reader's message (which names the file). */
+  readNifti(name: string, bytes: ArrayBuffer): Promise<NiftiRead> {
+    const { done } = this.job((id) => ({ type: 'read', jobId: id, name, bytes }));
+    return done.then((m) => (m as Extract<FromCompute, { type: 'read' }>).read);
   }
 
   example(options: ExampleOptions, onProgress?: Progress) {

@@ -1,7 +1,7 @@
 /** Reading dropped or picked files into items; each failure names its file and leaves everything else alone. */
 import { b0DirFromAffine } from '../io/acquisitionFromHeader';
 import { parseBidsSidecar } from '../io/bidsSidecar';
-import { readNifti } from '../io/readNifti';
+import type { NiftiRead } from '../io/readNifti';
 import { newItemId, type LoadedItem } from './items';
 import type { Role } from './roles';
 
@@ -15,33 +15,35 @@ function describe(e: unknown, file: string): string {
   return msg.includes(file) ? msg : `${file}: ${msg}`;
 }
 
-async function readOne(file: File, role: Role): Promise<LoadedItem> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
+export type NiftiReader = (name: string, bytes: ArrayBuffer) => Promise<NiftiRead>;
+
+async function readOne(file: File, role: Role, read: NiftiReader): Promise<LoadedItem> {
+  const buffer = await file.arrayBuffer();
   if (role === 'sidecar' || /\.json$/i.test(file.name)) {
-    const sidecar = parseBidsSidecar(new TextDecoder().decode(bytes), file.name);
+    const sidecar = parseBidsSidecar(new TextDecoder().decode(buffer), file.name);
     return { id: newItemId(), name: file.name, role: 'sidecar', origin: 'file', sidecar, warnings: sidecar.warnings };
   }
   if (!/\.nii(\.gz)?$/i.test(file.name)) {
     throw new Error(`${file.name}: not a NIfTI (.nii / .nii.gz) or BIDS sidecar (.json) file`);
   }
-  const read = readNifti(bytes, file.name, { volumeIndex: 0 });
+  const nifti = await read(file.name, buffer);
   let headerB0Dir;
   try {
-    headerB0Dir = b0DirFromAffine(read.volume.affine, read.volume.voxelSize);
+    headerB0Dir = b0DirFromAffine(nifti.volume.affine, nifti.volume.voxelSize);
   } catch {
     headerB0Dir = undefined;
   }
-  const warnings = [...read.warnings];
-  if (read.facts.volumeCount > 1) warnings.push(`${file.name}: has ${read.facts.volumeCount} volumes; the first is used`);
-  return { id: newItemId(), name: file.name, role, origin: 'file', volume: read.volume, facts: read.facts, headerB0Dir, warnings };
+  const warnings = [...nifti.warnings];
+  if (nifti.facts.volumeCount > 1) warnings.push(`${file.name}: has ${nifti.facts.volumeCount} volumes; the first is used`);
+  return { id: newItemId(), name: file.name, role, origin: 'file', volume: nifti.volume, facts: nifti.facts, headerB0Dir, warnings };
 }
 
-export async function loadFiles(files: File[], roles: Role[]): Promise<LoadOutcome> {
+export async function loadFiles(files: File[], roles: Role[], read: NiftiReader): Promise<LoadOutcome> {
   const items: LoadedItem[] = [];
   const errors: string[] = [];
   for (let i = 0; i < files.length; i++) {
     try {
-      items.push(await readOne(files[i], roles[i]));
+      items.push(await readOne(files[i], roles[i], read));
     } catch (e) {
       errors.push(describe(e, files[i].name));
     }

@@ -5,6 +5,8 @@ export interface MetricsRow {
   metrics: QualityMetrics;
   seconds: number;
   backend: string;
+  /** computed with acquisition settings that have since changed */
+  stale?: boolean;
 }
 
 const COLUMNS: [keyof QualityMetrics, string][] = [

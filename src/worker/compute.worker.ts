@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 /**
- * The compute worker: example dataset, COSMOS, metrics, difference maps and scatter densities, off the UI thread.
+ * The compute worker: reading NIfTI files, example dataset, COSMOS, metrics, difference maps and scatter densities,
+ * off the UI thread.
  * Thin: the numerics live in src/core. One job at a time; a cancel aborts the running job at its next check.
  */
 import { cosmos } from '../core/cosmos';
@@ -8,6 +9,7 @@ import { computeMetrics } from '../core/metrics';
 import { buildExample } from '../core/phantomExample';
 import { seededRng } from '../core/phantomRandom';
 import { withData, type Volume } from '../core/volume';
+import { readNifti } from '../io/readNifti';
 import { computeTransferables, type FromCompute, type QualityMetrics, type ScatterDensity, type ToCompute } from './computeProtocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -80,7 +82,10 @@ scope.onmessage = (e: MessageEvent<ToCompute>) => {
   setTimeout(() => {
     try {
       if (controller.signal.aborted) throw new DOMException('aborted', 'AbortError');
-      if (msg.type === 'example') {
+      if (msg.type === 'read') {
+        // the file's first volume; NIfTI parsing, gunzip and scaling stay off the UI thread
+        send({ type: 'read', jobId: msg.jobId, read: readNifti(new Uint8Array(msg.bytes), msg.name, { volumeIndex: 0 }) });
+      } else if (msg.type === 'example') {
         send({ type: 'example', jobId: msg.jobId, dataset: buildExample(msg.options, { onProgress, signal: controller.signal }) });
       } else if (msg.type === 'cosmos') {
         const chi = cosmos(msg.fields, msg.b0Dirs, { mask: msg.mask, onProgress, signal: controller.signal });

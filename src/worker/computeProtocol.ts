@@ -5,6 +5,7 @@
  */
 import type { ExampleDataset, ExampleOptions } from '../core/phantomExample';
 import type { Vec3, Volume } from '../core/volume';
+import type { NiftiRead } from '../io/readNifti';
 
 export type { ExampleDataset, ExampleOptions } from '../core/phantomExample';
 
@@ -31,6 +32,7 @@ export interface ScatterDensity {
 }
 
 export type ToCompute =
+  | { type: 'read'; jobId: string; name: string; bytes: ArrayBuffer }
   | { type: 'example'; jobId: string; options: ExampleOptions }
   | { type: 'cosmos'; jobId: string; fields: Volume[]; b0Dirs: Vec3[]; mask?: Volume }
   | { type: 'compare'; jobId: string; estimate: Volume; reference: Volume; mask: Volume; maxSamples: number; bins: number }
@@ -38,6 +40,7 @@ export type ToCompute =
 
 export type FromCompute =
   | { type: 'progress'; jobId: string; done: number; total: number; stage: string }
+  | { type: 'read'; jobId: string; read: NiftiRead }
   | { type: 'example'; jobId: string; dataset: ExampleDataset }
   | { type: 'cosmos'; jobId: string; chi: Volume }
   | { type: 'compare'; jobId: string; metrics: QualityMetrics; difference: Volume; scatter: ScatterDensity }
@@ -47,6 +50,7 @@ export type FromCompute =
 /** Buffers to transfer with a message. Input volumes the UI keeps must be sent as copies (see computeClient). */
 export function computeTransferables(msg: ToCompute | FromCompute): Transferable[] {
   const vols: Volume[] = [];
+  if (msg.type === 'read') return 'bytes' in msg ? [msg.bytes] : [msg.read.volume.data.buffer as ArrayBuffer];
   if (msg.type === 'example' && 'dataset' in msg) {
     const d = msg.dataset;
     vols.push(d.field, d.mask, d.magnitude, d.groundTruth, d.cosmos);

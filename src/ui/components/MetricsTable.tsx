@@ -69,7 +69,10 @@ export function MetricsTable({ rows, labelOf, referenceName }: Props) {
       <tbody>
         {sorted.map((r) => (
           <tr key={r.method} data-testid={`metrics-row-${r.method}`}>
-            <th scope="row">{labelOf(r.method)}</th>
+            <th scope="row">
+              {labelOf(r.method)}
+              {r.stale && <span className="stale-badge" title="Computed with other acquisition settings: run again"> stale</span>}
+            </th>
             {COLUMNS.map((c) => {
               const v = value(r, c.key);
               const best = bestOf.has(c.key) && Math.abs(score(c, v) - bestOf.get(c.key)!) < 1e-12;

@@ -102,7 +102,7 @@ export function ResultsPanel(p: Props) {
   const rows: MetricsRow[] = order.flatMap((id) => {
     const c = comparisonOf(id);
     const r = p.results[id]!;
-    return c ? [{ method: id, metrics: c.metrics, seconds: r.seconds, backend: r.backend }] : [];
+    return c ? [{ method: id, metrics: c.metrics, seconds: r.seconds, backend: r.backend, stale: r.key !== p.currentKey }] : [];
   });
   const inputBase = baseName(p.field.name);
   const refBase = p.reference ? baseName(p.reference.name) : 'reference';
