@@ -408,6 +408,7 @@ export function App() {
             settings={ctx.settings}
             currentKey={ctx.key}
             reference={reference}
+            referenceOnGrid={referenceOnGrid}
             references={allWithRole(items, 'reference')}
             onReference={setReferenceId}
             results={results}

@@ -40,6 +40,8 @@ interface Props {
   settings: AcqSettings;
   currentKey: string;
   reference?: LoadedItem;
+  /** false when the reference is not on the field's grid (then there are no metrics) */
+  referenceOnGrid: boolean;
   references: LoadedItem[];
   onReference: (id: string) => void;
   results: Partial<Record<MethodId, MethodResult>>;
@@ -166,7 +168,13 @@ export function ResultsPanel(p: Props) {
           {rows.length > 0 ? (
             <MetricsTable rows={rows} labelOf={methodLabel} referenceName={p.reference?.name ?? 'reference'} />
           ) : (
-            <p className="muted">{p.reference ? 'Computing metrics…' : 'Load or compute a reference (COSMOS or ground truth) to see metrics.'}</p>
+            <p className="muted">
+              {!p.reference
+                ? 'Load or compute a reference (COSMOS or ground truth) to see metrics.'
+                : !p.referenceOnGrid
+                  ? `${p.reference.name} is not on the field map's grid (see Data): no metrics.`
+                  : 'Computing metrics…'}
+            </p>
           )}
           <div className="scatters">
             {order.map((id) => {
