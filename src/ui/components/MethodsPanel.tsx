@@ -87,7 +87,7 @@ export function MethodsPanel(p: Props) {
               {m.id === 'cfl2' && (
                 <label className="inline">
                   λ
-                  <input type="number" step={0.01} min={0} placeholder={`default ${DEFAULT_CFL2_LAMBDA}`} value={p.params.cfl2Lambda ?? ''} data-testid="cfl2-lambda"
+                  <input type="number" step={0.01} min={0} placeholder={`${DEFAULT_CFL2_LAMBDA} (default)`} value={p.params.cfl2Lambda ?? ''} data-testid="cfl2-lambda"
                     onChange={(e) => p.onParams({ ...p.params, cfl2Lambda: num(e.target.value) })} />
                 </label>
               )}
