@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { buildExample, DEFAULT_EXAMPLE } from '../src/core/phantomExample';
 import { recordRequests, selectOnly } from './workbench.helpers';
 
 // Screenshots for the README are written only when asked (SCREENSHOTS=1), so a normal run leaves docs/ alone.
@@ -54,6 +55,18 @@ test('a first visit sees the example phantom reconstructed by TKD, with metrics 
   const box = (await page.getByTestId('panel-input').locator('canvas').boundingBox())!;
   await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.35);
   await expect.poll(async () => Buffer.compare(before, await tkdCanvas.screenshot()) !== 0, { timeout: 10_000 }).toBe(true);
+
+  // the readout at the crosshair shows the data we hold, in NIfTI index order: the same seeded example built here
+  // in Node has the same ground truth at that voxel
+  const readout = page.getByTestId('readout');
+  await expect(readout).toContainText('voxel (');
+  const text = (await readout.textContent())!;
+  const [i, j, k] = /voxel \((\d+), (\d+), (\d+)\)/.exec(text)!.slice(1).map(Number);
+  const shown = Number(/Reference (-?\d+\.\d+)/.exec(text)![1]);
+  const truth = buildExample(DEFAULT_EXAMPLE).groundTruth;
+  const [nx, ny] = truth.dims;
+  expect(truth.data[i + nx * (j + ny * k)], 'the click should land inside the brain').not.toBe(0);
+  expect(shown).toBeCloseTo(truth.data[i + nx * (j + ny * k)], 4);
 
   // the view switch and the shared window are live controls
   await page.getByTestId('view-multiplanar').click();

@@ -18,6 +18,8 @@ interface Props {
   sliceType: SLICE_TYPE;
   stale?: boolean;
   register: (id: string, nv: Niivue | undefined) => void;
+  /** voxel indices under the crosshair after the user moves it in this panel */
+  onLocation?: (vox: [number, number, number]) => void;
 }
 
 /** Blue - white - red, for signed differences centred on zero. */
@@ -29,11 +31,15 @@ const DIVERGING = {
   I: [0, 42, 85, 128, 170, 213, 255],
 };
 
-export function NiivuePanel({ id, title, volume, window: win, colormap, sliceType, stale, register }: Props) {
+export function NiivuePanel({ id, title, volume, window: win, colormap, sliceType, stale, register, onLocation }: Props) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const nvRef = useRef<Niivue | undefined>(undefined);
   const [ready, setReady] = useState(false);
   const [failed, setFailed] = useState<string>();
+  const onLocationRef = useRef(onLocation);
+  useEffect(() => {
+    onLocationRef.current = onLocation;
+  }, [onLocation]);
 
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -56,6 +62,10 @@ export function NiivuePanel({ id, title, volume, window: win, colormap, sliceTyp
       .then(() => {
         if (disposed) return;
         nv.addColormap('qsm_diverging', DIVERGING);
+        nv.onLocationChange = (loc) => {
+          const vox = (loc as { vox?: ArrayLike<number> }).vox;
+          if (vox) onLocationRef.current?.([Math.round(vox[0]), Math.round(vox[1]), Math.round(vox[2])]);
+        };
         nvRef.current = nv;
         register(id, nv);
         setReady(true);

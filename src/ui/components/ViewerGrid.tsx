@@ -1,6 +1,6 @@
 /** The viewers: top row susceptibility (input field, reference, each method), bottom row differences. */
 import { SLICE_TYPE, type Niivue } from '@niivue/niivue';
-import { useCallback, useRef, type ReactNode } from 'react';
+import { useCallback, useRef, useState, type ReactNode } from 'react';
 import type { Volume } from '../../core/volume';
 import { NiivuePanel, type DisplayWindow } from './NiivuePanel';
 
@@ -32,6 +32,14 @@ export function ViewerGrid({ top, bottom, chiWindow, fieldWindow, diffWindow, sl
     for (const n of all) n.broadcastTo(all.filter((o) => o !== n), SYNC);
   }, []);
 
+  const [vox, setVox] = useState<[number, number, number]>();
+  const valueAt = (p: PanelSpec) => {
+    if (!vox) return undefined;
+    const [nx, ny, nz] = p.volume.dims;
+    const [i, j, k] = vox;
+    if (i < 0 || j < 0 || k < 0 || i >= nx || j >= ny || k >= nz) return undefined;
+    return p.volume.data[i + nx * (j + ny * k)];
+  };
   const windowOf = (p: PanelSpec): DisplayWindow =>
     p.kind === 'diff' ? diffWindow : p.kind === 'field' ? fieldWindow : p.kind === 'magnitude' ? [0, 1] : chiWindow;
   // both rows share the top row's columns; differences sit under their methods, the legend under input/reference
@@ -50,12 +58,31 @@ export function ViewerGrid({ top, bottom, chiWindow, fieldWindow, diffWindow, sl
           sliceType={sliceType}
           stale={p.stale}
           register={register}
+          onLocation={setVox}
         />
       ))}
     </div>
   );
   return (
     <div className="viewer-grid">
+      <p className="readout" data-testid="readout" aria-live="polite">
+        {vox ? (
+          <>
+            voxel ({vox.join(', ')}):{' '}
+            {[...top, ...bottom].map((p) => {
+              const v = valueAt(p);
+              return (
+                <span key={p.id} className="readout-item">
+                  {p.title.split(':')[0]} <strong>{v === undefined ? '—' : v.toFixed(4)}</strong>
+                </span>
+              );
+            })}
+            <span className="muted"> ppm</span>
+          </>
+        ) : (
+          <span className="muted">Click a view to move the synchronised crosshair and read values here.</span>
+        )}
+      </p>
       {row(top, 'Susceptibility maps')}
       {bottom.length > 0 &&
         row(
