@@ -46,6 +46,12 @@ export function isAbort(e: unknown, signal?: AbortSignal): boolean {
   return (signal?.aborted ?? false) || (e instanceof Error && e.name === 'AbortError');
 }
 
+/**
+ * Lets queued events (a worker's 'cancel' message) run. Without it a patch loop on WASM/CPU only yields
+ * through promise microtasks (tensor.data() resolves at once), so a cancel would wait for the whole run.
+ */
+const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
 function checkAbort(signal?: AbortSignal): void {
   if (signal?.aborted) throw signal.reason ?? new DOMException('cancelled', 'AbortError');
 }
@@ -75,6 +81,7 @@ export async function runWithFallback(opts: FallbackOptions): Promise<FallbackRe
       opts.onBackend?.(name, failures.length ? `fell back to ${name}: ${failures.join('; ')}` : undefined);
       for (let i = 0; i < opts.total; i++) {
         if (done[i]) continue;
+        await yieldToEvents();
         checkAbort(opts.signal);
         current = i;
         const commit = await runner.run(i);

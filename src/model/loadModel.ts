@@ -65,9 +65,10 @@ function storedBytes(spec: WeightSpec): number {
 
 export async function loadModel(files: ModelFiles): Promise<QsmModel> {
   const where = files.describe('model.json');
+  const text = await files.readText('model.json'); // its errors name the file already
   let raw: unknown;
   try {
-    raw = JSON.parse(await files.readText('model.json'));
+    raw = JSON.parse(text);
   } catch (e) {
     throw new Error(`${where}: ${(e as Error).message}`, { cause: e });
   }
