@@ -12,7 +12,7 @@ const sent: FromWorker[] = [];
 const scope = {
   location: { origin: 'http://test' },
   crossOriginIsolated: false,
-  postMessage: (m: FromWorker) => sent.push(m),
+  postMessage: (m: FromWorker): void => void sent.push(m),
   onmessage: null as null | ((e: { data: ToWorker }) => void),
 };
 
