@@ -47,7 +47,7 @@ export function NiivuePanel({ id, title, volume, window: win, colormap, sliceTyp
     const nv = new Niivue({
       backColor: [0.08, 0.09, 0.11, 1],
       crosshairColor: [0.25, 0.9, 0.35, 0.55],
-      crosshairWidth: 0.4,
+      crosshairWidth: 0.7,
       show3Dcrosshair: false,
       isColorbar: true,
       textHeight: 0.045,
@@ -121,7 +121,14 @@ export function NiivuePanel({ id, title, volume, window: win, colormap, sliceTyp
         <span className="panel-title">{title}</span>
         {stale && <span className="stale-badge" title="Computed with other acquisition settings: run again">stale</span>}
       </figcaption>
-      {failed ? <p className="panel-error">{failed}</p> : <canvas ref={canvasRef} aria-label={`${title} viewer`} tabIndex={0} />}
+      {failed ? (
+        <p className="panel-error">{failed}</p>
+      ) : (
+        // NiiVue sizes its canvas to 100% of the parent, so the parent fixes the square
+        <div className="canvas-box">
+          <canvas ref={canvasRef} aria-label={`${title} viewer`} tabIndex={0} />
+        </div>
+      )}
     </figure>
   );
 }

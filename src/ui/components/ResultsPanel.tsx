@@ -90,7 +90,7 @@ export function ResultsPanel(p: Props) {
   }
 
   const top: PanelSpec[] = [];
-  if (fieldPpm) top.push({ id: 'input', title: `Input field (ppm): ${p.field.name}`, volume: fieldPpm, kind: 'field' });
+  if (fieldPpm) top.push({ id: 'input', title: `Input field: ${p.field.name}`, volume: fieldPpm, kind: 'field' });
   if (p.reference?.volume) top.push({ id: `ref-${p.reference.id}`, title: `Reference: ${p.reference.name}`, volume: p.reference.volume, kind: 'chi' });
   for (const id of order) {
     const r = p.results[id]!;

@@ -68,16 +68,16 @@ export function ViewerGrid({ top, bottom, chiWindow, fieldWindow, diffWindow, sl
       <p className="readout" data-testid="readout" aria-live="polite">
         {vox ? (
           <>
-            voxel ({vox.join(', ')}):{' '}
+            <span>voxel ({vox.join(', ')}):</span>{' '}
             {[...top, ...bottom].map((p) => {
               const v = valueAt(p);
               return (
                 <span key={p.id} className="readout-item">
-                  {p.title.split(':')[0]} <strong>{v === undefined ? '—' : v.toFixed(4)}</strong>
+                  {p.title.split(':')[0]} <strong>{v === undefined ? '—' : v.toFixed(4)}</strong>{' '}
                 </span>
               );
             })}
-            <span className="muted"> ppm</span>
+            <span className="muted">ppm</span>
           </>
         ) : (
           <span className="muted">Click a view to move the synchronised crosshair and read values here.</span>
