@@ -5,7 +5,7 @@
 import { describe, it, expect } from 'vitest';
 import type * as tf from '@tensorflow/tfjs';
 import { conv3dImpls, type Conv3dImplName } from './conv3d';
-import { upConvImpls } from './upConv';
+import { upConvImpls, type UpConvImplName } from './upConv';
 import { poolImpls } from './pool';
 import { onBackend, relativeError, seededValues } from './testUtils';
 
@@ -28,10 +28,10 @@ describe.each(backends)('on %s', (backend) => {
     }
   });
 
-  it('the matMul transposed convolution equals tf.conv3dTranspose + bias to 1e-5', async () => {
+  it.each(['matMul', 'depthToSpace'] as UpConvImplName[])('the %s transposed convolution equals tf.conv3dTranspose + bias to 1e-5', async (impl) => {
     const c = [input([1, 3, 4, 5, 6], 7), input([2, 2, 2, 3, 6], 8), input([3], 9)];
     const want = await onBackend('cpu', c, (x, w, b) => upConvImpls.conv3dTranspose(x as tf.Tensor5D, w as tf.Tensor5D, b as tf.Tensor1D));
-    const got = await onBackend(backend, c, (x, w, b) => upConvImpls.matMul(x as tf.Tensor5D, w as tf.Tensor5D, b as tf.Tensor1D));
+    const got = await onBackend(backend, c, (x, w, b) => upConvImpls[impl](x as tf.Tensor5D, w as tf.Tensor5D, b as tf.Tensor1D));
     expect(got.shape).toEqual([1, 6, 8, 10, 3]);
     expect(relativeError(got.values, want.values)).toBeLessThan(1e-5);
   });
