@@ -97,7 +97,11 @@ export async function runWithFallback(opts: FallbackOptions): Promise<FallbackRe
       const where = current < 0 ? 'at start' : `at patch ${current + 1} of ${opts.total} (${count()} done)`;
       failures.push(`${name} failed ${where}: ${(e as Error).message ?? String(e)}`);
     } finally {
-      runner?.dispose();
+      try {
+        runner?.dispose();
+      } catch {
+        // a lost device may refuse to free its buffers; the next backend does not need them
+      }
     }
   }
   throw new Error(`no backend could run the model: ${failures.join('; ')}`);
