@@ -94,6 +94,9 @@ def train_step(model, opt, batch):
     m = None if mask is None else torch.from_numpy(mask)
     loss = masked_l1(pred, torch.from_numpy(chi) / OUTPUT_SCALE, m)
     loss.backward()
+    # Without normalisation layers, a warm restart to the peak rate once blew the loss up 6x
+    # (first session's run); clipping keeps one bad batch from undoing the cycle.
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
     opt.step()
     return float(loss)
 
