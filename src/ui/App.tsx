@@ -162,7 +162,8 @@ export function App() {
           if (r.chi.data.length !== input.field.data.length) throw new Error(`returned ${r.chi.dims.join('x')}, expected ${input.field.dims.join('x')}`);
           const chi: Volume = { ...input.field, data: r.chi.data };
           setResults((prev) => ({ ...prev, [m]: { chi, seconds: r.seconds, backend: r.backend, key: runCtx.key, mask: input.metricsMask } }));
-          setBackend((b) => (b.name === r.backend ? b : { name: r.backend, note: b.note }));
+          // the models' tfjs backend is what the header shows; classical methods run in plain JS ('cpu')
+          if (METHODS.find((x) => x.id === m)?.kind === 'model') setBackend((b) => (b.name === r.backend ? b : { name: r.backend, note: b.note }));
           setRun(m, { status: 'done' });
         } catch (e) {
           if (e instanceof CancelledError) setRun(m, { status: 'cancelled' });
@@ -336,6 +337,9 @@ export function App() {
       <header className="topbar">
         <h1>QSM Workbench</h1>
         <p className="tagline">Dipole inversion for quantitative susceptibility mapping, on your own GPU. Nothing leaves this computer.</p>
+        <p className="topbar-backend" title={backend.note}>
+          backend <strong data-testid="backend">{backend.name}</strong>
+        </p>
       </header>
       {errors.length > 0 && (
         <div className="errors" role="alert" data-testid="error">

@@ -37,7 +37,7 @@ export function MethodsPanel(p: Props) {
       <h2 id="methods-heading">Methods</h2>
       <div className="backend-line">
         <span>
-          Backend: <strong data-testid="backend">{p.backend}</strong>
+          Backend: <strong>{p.backend}</strong>
         </span>
         <label className="inline">
           prefer
