@@ -111,6 +111,7 @@ def _voxel_size(affine):
 
 def _texture(rng, shape, vs, amplitude, sigma_mm=2.0):
     n = gaussian_filter(rng.normal(size=shape).astype(np.float32), [sigma_mm / d for d in vs])
+    n = n - n.mean()
     return amplitude * n / (n.std() + 1e-12)
 
 
