@@ -108,7 +108,7 @@ describe('runPatchwise', () => {
   it('U-Net patches vs the whole-volume pass: the tiny random net\'s difference is measured, not hidden', async () => {
     // A random U-Net has a receptive field wider than a 32^3 patch (its 2^3 bottleneck sees it all) and
     // nothing makes it local, so tiles and the whole pass differ a lot (measured 85 % interior NRMSE with
-    // patch 32, overlap 0.5; 50 % with 64 on an 80^3 volume, bench/unet-seams.ts). The bound only guards
+    // patch 32, overlap 0.5; 66-68 % with patch 48 on the 64^3 brain phantom, bench/unet-seams.ts). The bound only guards
     // against gross errors; trained models are measured with bench/unet-seams.ts.
     const field = fieldVolume();
     const build = (b: BackendName) => unetPatchNet(model, side, b);
