@@ -34,6 +34,11 @@ DESCRIPTION = {
 }
 
 
+def _arg(summary, flag, default):
+    argv = summary.get("argv", [])
+    return argv[argv.index(flag) + 1] if flag in argv[:-1] else default
+
+
 def read_log(path):
     with open(path) as f:
         return [{k: (float(v) if v not in ("", "nan") and k != "utc" else (v if k == "utc" else float("nan")))
@@ -46,7 +51,7 @@ def plot(runs, rows_by_run, out_png):
     for name in runs:
         rows = rows_by_run[name]
         s = [offset + r["samples"] for r in rows]
-        axes[0].plot(s[1:], [r["train_loss"] for r in rows[1:]], label=f"{name} train L1")
+        axes[0].plot(s[1:], [r["train_loss"] for r in rows[1:]], label=f"{name} train L1", marker=".")
         axes[0].plot(s, [r["val_synth_loss"] for r in rows], "--", label=f"{name} val synthetic L1")
         axes[0].plot(s, [r["val_brain_loss"] for r in rows], ":", label=f"{name} val brain (held-out) L1")
         axes[1].plot(s, [r["val_synth_nrmse"] for r in rows], "--", label=f"{name} synthetic")
@@ -108,8 +113,10 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command):
                  f"{s['patch']} | {s.get('finished_utc', '?')} |")
     L += ["", f"Hardware: a shared machine with 2 CPU cores ({platform.machine()}), no GPU; each model trained with "
           f"{summaries[runs[0]].get('threads', 1)} thread(s) while the other model (and other work) ran beside it. "
-          f"PyTorch {torch_version}. Optimiser AdamW (weight decay 1e-4); pre-training learning rate 1e-3 with cosine "
-          "annealing with warm restarts (cycles of 1, 2 and 4 sevenths of the budget).", "",
+          f"PyTorch {torch_version}. Optimiser AdamW (weight decay 1e-4), gradient norm clipped at 1; pre-training "
+          f"peak learning rate {_arg(summaries[runs[0]], '--lr', '1e-3')} with cosine annealing with warm restarts "
+          "(cycles of 1, 2 and 4 sevenths of the budget)" + ("; fine-tuning decoder 1e-3, rest 1e-5, one cosine "
+          "decay to 10 %." if len(runs) > 1 else "."), "",
           "Training command (from the repository root):", "", "```", command, "```", "",
           "## Curves", "", "![training curves](curves.png)", "",
           "## Validation (held-out data; whole-volume inference, weights as exported)", ""]
