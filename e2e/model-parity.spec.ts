@@ -1,7 +1,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ParityReport } from './parity';
+import type { FallbackReport, ParityReport } from './parity';
 import type { ConvBenchRow } from './convBench';
 import type { BackendName } from '../src/worker/protocol';
 import type { KernelChoice } from '../src/model/unet';
@@ -40,6 +40,17 @@ test('asked for WASM, the worker runs there (binaries served by Vite) and still 
   const report = await runParity(page, 'wasm');
   console.log(`WASM parity: ${JSON.stringify(report)}`);
   expect(report.resultBackend).toBe('wasm');
+  expect(report.relativeError).toBeLessThan(1e-4);
+});
+
+test('a WebGPU error mid-run (an invalid shader) is caught and the run falls back to WASM, still matching PyTorch', async ({ page }) => {
+  await serveFixture(page);
+  const report = (await page.evaluate(() => (window as unknown as { runFallback(): Promise<FallbackReport> }).runFallback())) as FallbackReport;
+  console.log(`fallback: ${JSON.stringify(report)}`);
+  expect(report.backend).toBe('wasm');
+  expect(report.failures).toHaveLength(1);
+  expect(report.failures[0]).toMatch(/^webgpu failed at patch 1 of 1 \(0 done\): WebGPU validation error/);
+  expect(report.notes).toEqual(['webgpu: ', expect.stringMatching(/^wasm: fell back to wasm: webgpu failed/)]);
   expect(report.relativeError).toBeLessThan(1e-4);
 });
 

@@ -6,6 +6,12 @@
 import type { BackendName, FromWorker, MethodId, ToWorker } from '../src/worker/protocol';
 import type { Vec3 } from '../src/core/volume';
 import { benchConv } from './convBench';
+import { loadModel, fetchModelFiles } from '../src/model/loadModel';
+import { inferVolume } from '../src/model/inferVolume';
+import { kernelsFor } from '../src/model/kernelChoice';
+import { startBackend } from '../src/model/startBackend';
+import { makeVolume } from '../src/core/volume';
+import { wasmUrls } from '../src/worker/wasmUrls';
 
 export interface ParityReport {
   relativeError: number;
@@ -61,4 +67,39 @@ async function runParity(method: MethodId, preferred?: BackendName): Promise<Par
   return { relativeError: Math.sqrt(num / den), backends, resultBackend: result.backend, seconds: result.seconds, maxAbsOutput: maxAbs };
 }
 
-Object.assign(window, { runParity, benchConv });
+export interface FallbackReport {
+  backend: string;
+  failures: string[];
+  notes: string[];
+  relativeError: number;
+}
+
+/**
+ * In the page: the fixture through inferVolume on WebGPU with tfjs's own Conv3D forced in, whose shader
+ * fails validation on SwiftShader (e2e/model-parity.spec.ts shows it returns zeros). The error scopes must
+ * catch that and hand the run to WASM.
+ */
+async function runFallback(): Promise<FallbackReport> {
+  const spec = (await (await fetch('/fixture/parity.json')).json()) as { shape: number[]; sideInfo: number[] };
+  const input = await f32('/fixture/parity-input.bin');
+  const expected = await f32('/fixture/parity-output.bin');
+  const model = await loadModel(fetchModelFiles('/fixture'));
+  const [nz, ny, nx] = spec.shape;
+  const field = makeVolume([nx, ny, nz], spec.sideInfo.slice(0, 3) as Vec3, undefined, input);
+  const notes: string[] = [];
+  const res = await inferVolume(model, field, spec.sideInfo.slice(3) as Vec3, {
+    patch: 0, order: ['webgpu', 'wasm'],
+    start: (b) => startBackend(b, { wasmPaths: wasmUrls, wasmThreads: 1 }),
+    kernels: (b) => (b === 'webgpu' ? { ...kernelsFor(b), conv: 'conv3d' } : undefined),
+    onBackend: (b, note) => notes.push(`${b}: ${note ?? ''}`),
+  });
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < expected.length; i++) {
+    num += (res.chi.data[i] - expected[i]) ** 2;
+    den += expected[i] ** 2;
+  }
+  return { backend: res.backend, failures: res.failures, notes, relativeError: Math.sqrt(num / den) };
+}
+
+Object.assign(window, { runParity, benchConv, runFallback });

@@ -56,14 +56,39 @@ function checkAbort(signal?: AbortSignal): void {
   if (signal?.aborted) throw signal.reason ?? new DOMException('cancelled', 'AbortError');
 }
 
-/** Resolves with a message when the active backend's GPU device is lost (WebGPU only). */
-function watchDeviceLost(name: BackendName): { lost: () => string | null } {
-  let message: string | null = null;
-  if (name === 'webgpu') {
-    const device = (tf.backend() as unknown as { device?: { lost?: Promise<{ message: string }> } }).device;
-    device?.lost?.then((info) => (message = `WebGPU device lost: ${info.message || 'no reason given'}`));
-  }
-  return { lost: () => message };
+interface GpuDevice {
+  lost?: Promise<{ message: string }>;
+  pushErrorScope?(filter: 'validation' | 'out-of-memory' | 'internal'): void;
+  popErrorScope?(): Promise<{ message: string } | null>;
+}
+
+/**
+ * WebGPU reports most failures out of band: a lost device through `device.lost`, and out-of-memory or
+ * an invalid shader through error scopes, while the kernel quietly returns zeros (measured: tfjs's Conv3D
+ * shader fails to compile on SwiftShader and conv3d returns all zeros). Each patch runs inside
+ * error scopes, and any error they catch fails the patch. Other backends throw, and need none of this.
+ */
+function gpuWatch(name: BackendName) {
+  let lostMessage: string | null = null;
+  const device = name === 'webgpu' ? (tf.backend() as unknown as { device?: GpuDevice }).device : undefined;
+  device?.lost?.then((info) => (lostMessage = `WebGPU device lost: ${info.message || 'no reason given'}`));
+  const filters = ['validation', 'out-of-memory', 'internal'] as const;
+  const scoped = !!(device?.pushErrorScope && device.popErrorScope);
+  return {
+    begin() {
+      if (scoped) for (const f of filters) device!.pushErrorScope!(f);
+    },
+    /** the first error of the patch, or the device loss, or null */
+    async end(): Promise<string | null> {
+      let first: string | null = null;
+      if (scoped)
+        for (const f of [...filters].reverse()) {
+          const err = await device!.popErrorScope!();
+          if (err && !first) first = `WebGPU ${f} error: ${err.message.split('\n')[0]}`;
+        }
+      return lostMessage ?? first;
+    },
+  };
 }
 
 export async function runWithFallback(opts: FallbackOptions): Promise<FallbackResult> {
@@ -76,7 +101,7 @@ export async function runWithFallback(opts: FallbackOptions): Promise<FallbackRe
     let current = -1;
     try {
       await opts.start(name);
-      const device = watchDeviceLost(name);
+      const gpu = gpuWatch(name);
       runner = await opts.build(name);
       opts.onBackend?.(name, failures.length ? `fell back to ${name}: ${failures.join('; ')}` : undefined);
       for (let i = 0; i < opts.total; i++) {
@@ -84,10 +109,12 @@ export async function runWithFallback(opts: FallbackOptions): Promise<FallbackRe
         await yieldToEvents();
         checkAbort(opts.signal);
         current = i;
-        const commit = await runner.run(i);
-        const lost = device.lost();
-        if (lost) throw new Error(lost);
-        commit();
+        gpu.begin();
+        const outcome = await runner.run(i).then((commit) => ({ commit }), (error: unknown) => ({ error }));
+        const gpuError = await gpu.end();
+        if (gpuError) throw new Error(gpuError); // takes precedence over run(i)'s own error: it says why
+        if ('error' in outcome) throw outcome.error;
+        outcome.commit();
         done[i] = true;
         opts.onPatch?.(count(), opts.total, name);
       }

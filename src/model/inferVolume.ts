@@ -9,6 +9,7 @@ import type { QsmModel } from './loadModel';
 import type { BackendName } from './backend';
 import { runPatchwise } from './patchInference';
 import { unetPatchNet } from './unetPatchNet';
+import type { KernelChoice } from './unet';
 
 /**
  * The biggest single tensor of a pass is the decoder's first concatenation, 2·c0 floats per voxel. WebGPU's
@@ -33,6 +34,8 @@ export interface InferOptions {
   signal?: AbortSignal;
   onProgress?: (done: number, total: number, stage: string) => void;
   onBackend?: (name: BackendName, note?: string) => void;
+  /** op implementations per backend instead of kernelChoice.ts (benchmarks; tests that force a failing kernel) */
+  kernels?: (backend: BackendName) => KernelChoice | undefined;
 }
 
 export interface InferResult {
@@ -72,7 +75,7 @@ export async function inferVolume(model: QsmModel, field: Volume, b0Dir: Vec3, o
     overlap: opts.overlap ?? DEFAULT_OVERLAP,
     order: opts.order,
     start: opts.start,
-    build: (backend) => unetPatchNet(model, side, backend),
+    build: (backend) => unetPatchNet(model, side, backend, opts.kernels?.(backend)),
     signal: opts.signal,
     onProgress: opts.onProgress,
     onBackend: opts.onBackend,

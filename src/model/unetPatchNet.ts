@@ -3,12 +3,12 @@ import * as tf from '@tensorflow/tfjs';
 import type { Vec3 } from '../core/volume';
 import type { QsmModel } from './loadModel';
 import type { PatchNet } from './patchInference';
-import { buildUNet } from './unet';
+import { buildUNet, type KernelChoice } from './unet';
 import { kernelsFor } from './kernelChoice';
 
-/** Builds on the active tfjs backend; `backend` picks the convolution implementations (kernelChoice.ts). */
-export function unetPatchNet(model: QsmModel, side: readonly number[] | undefined, backend: string): PatchNet {
-  const net = buildUNet(model, side, kernelsFor(backend));
+/** Builds on the active tfjs backend; `backend` picks the convolution implementations (kernelChoice.ts) unless `kernels` is given. */
+export function unetPatchNet(model: QsmModel, side: readonly number[] | undefined, backend: string, kernels?: KernelChoice): PatchNet {
+  const net = buildUNet(model, side, kernels ?? kernelsFor(backend));
   return {
     predict: async (patch: Float32Array, size: Vec3) => {
       // tensors are [1, nz, ny, nx, 1]: the NIfTI-order buffer read as NDHWC
