@@ -67,17 +67,19 @@ async function main() {
 
     const s = [...voxelSize, ...b0Dir.map((b) => b / Math.hypot(...b0Dir))];
     const outFile = path.join(tmp, 'chi.bin');
-    const py = spawnSync(PY, ['bench/unet_torch.py', '--model', modelDir, '--field', fieldFile, '--shape', [dims[2], dims[1], dims[0]].join(','),
-      '--side', s.join(','), '--out', outFile, '--threads', '2'], { encoding: 'utf8' });
-    if (py.status !== 0) throw new Error(`bench/unet_torch.py failed: ${py.stderr}`);
-    const torch = JSON.parse(py.stdout.trim().split('\n').pop()!) as { seconds: number; threads: number };
+    // 2 threads as asked; 1 thread too, since tfjs's WASM backend runs single-threaded in Node
+    const torch = [2, 1].map((threads) => {
+      const py = spawnSync(PY, ['bench/unet_torch.py', '--model', modelDir, '--field', fieldFile, '--shape', [dims[2], dims[1], dims[0]].join(','),
+        '--side', s.join(','), '--out', outFile, '--threads', String(threads)], { encoding: 'utf8' });
+      if (py.status !== 0) throw new Error(`bench/unet_torch.py failed: ${py.stderr}`);
+      return JSON.parse(py.stdout.trim().split('\n').pop()!) as { seconds: number; threads: number };
+    });
     const torchChi = new Float32Array(readFileSync(outFile).buffer.slice(0));
 
     const gvox = (dims[0] * dims[1] * dims[2]) / 1e6;
     console.log(`model ${model.meta.id} (${model.meta.architecture}, base ${model.meta.baseChannels}, ${model.storage}), volume ${dims.join('x')} (${gvox.toFixed(2)} M voxels), one whole-volume pass`);
     console.log(`tfjs WASM (Node, 1 thread + SIMD): ${oursSeconds.toFixed(2)} s${wasmHeap ? `, WASM heap ${(wasmHeap / 2 ** 30).toFixed(2)} GiB` : ''}`);
-    console.log(`PyTorch CPU (${torch.threads} threads): ${torch.seconds.toFixed(2)} s`);
-    console.log(`ratio tfjs-wasm / pytorch-cpu: ${(oursSeconds / torch.seconds).toFixed(2)}`);
+    for (const t of torch) console.log(`PyTorch CPU (${t.threads} thread${t.threads > 1 ? 's' : ''}): ${t.seconds.toFixed(2)} s, ratio tfjs-wasm / pytorch = ${(oursSeconds / t.seconds).toFixed(2)}`);
     console.log(`outputs agree: relative difference ${relativeError(ours.chi.data, torchChi).toExponential(2)}`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
