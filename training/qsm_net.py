@@ -10,7 +10,7 @@ import torch.nn.functional as F
 
 LEVELS = 5
 FMN_WIDTHS = (6, 32, 64, 128)  # last layer: 28 * baseChannels
-INPUT_SCALE = 10.0  # net input = field_ppm * INPUT_SCALE (fields are ~0.05 ppm -> ~0.5)
+INPUT_SCALE = 50.0  # net input = field_ppm * INPUT_SCALE (field std 0.005-0.05 ppm -> 0.25-2.5)
 OUTPUT_SCALE = 0.1  # chi_ppm = net output * OUTPUT_SCALE (chi ~0.1 ppm -> ~1)
 
 
@@ -66,6 +66,27 @@ class QSMUNet(nn.Module):
             setattr(self, f"up{l}", nn.ConvTranspose3d(c[l + 1], c[l], 2, stride=2))
             setattr(self, f"dec{l}", EncBlock(2 * c[l], c[l]))
         self.out = nn.Conv3d(c[0], 1, 1)
+        self.init_weights()
+
+    @torch.no_grad()
+    def init_weights(self):
+        """He-normal convolutions and zero biases. PyTorch's default init shrinks the signal ~1/sqrt(3)
+        per layer; without normalisation layers that left the 5-level net output-only-bias for the
+        first hundreds of steps (measured: validation correlation ~0 vs ~0.3 after 25 steps)."""
+        for name, p in self.named_parameters():
+            if name.startswith("fmn."):
+                continue
+            if p.dim() == 5:
+                # ConvTranspose3d k2 s2 ([in, out, ...]): each output voxel sees one tap per input channel
+                fan_in = p.shape[0] if name.startswith("up") else p.shape[1] * p.shape[2:].numel()
+                p.normal_(0.0, (2.0 / fan_in) ** 0.5)
+            else:
+                p.zero_()
+        self.out.weight.mul_(0.1)
+        if self.adaptive:  # the generated first kernel gets the He scale of a 1 -> c0 3x3x3 conv
+            s = torch.tensor([[1.0, 1.0, 1.0, 0.0, 0.0, 1.0], [0.7, 0.7, 2.0, 0.3, 0.2, 0.93]])
+            k, _ = self.fmn(s)
+            self.fmn.fc4.weight.mul_((2.0 / 27) ** 0.5 / float(k.std()))
 
     def first_conv(self, x, side):
         if not self.adaptive:
