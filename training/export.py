@@ -230,6 +230,8 @@ def main(argv=None):
         model = build(arch, ck["base_channels"])
         model.load_state_dict(ck["model"])
         patch, model_id, summary = ck["patch"], a.id, None
+        if (ck.get("input_scale", INPUT_SCALE), ck.get("output_scale", OUTPUT_SCALE)) != (INPUT_SCALE, OUTPUT_SCALE):
+            sys.exit(f"{a.ckpt} was trained with other input/output scales than qsm_net's; export them by hand")
         if not model_id:
             ap.error("--id is required with --ckpt")
     meta = export(model, a.out, model_id, arch, a.dtype, patch, summary)

@@ -211,7 +211,8 @@ def main(argv=None):
         return {"model": model.state_dict(), "optimizer": opt.state_dict(), "arch": a.arch, "stage": a.stage,
                 "base_channels": a.base_channels, "patch": a.patch, "batch": a.batch, "step": step,
                 "samples": samples, "elapsed": elapsed, "resumes": resumes, "init": a.init,
-                "threads": a.threads, "torch": torch.__version__, "argv": sys.argv}
+                "threads": a.threads, "torch": torch.__version__, "argv": sys.argv,
+                "input_scale": INPUT_SCALE, "output_scale": OUTPUT_SCALE}
 
     def validate_and_log(train_loss, lr):
         vs = validate(model, vsynth)
