@@ -45,13 +45,13 @@ def read_log(path):
                  for k, v in row.items()} for row in csv.DictReader(f)]
 
 
-def plot(runs, rows_by_run, out_png):
+def plot(runs, rows_by_run, out_png, losses=None):
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
     offset = 0.0
     for name in runs:
         rows = rows_by_run[name]
         s = [offset + r["samples"] for r in rows]
-        axes[0].plot(s[1:], [r["train_loss"] for r in rows[1:]], label=f"{name} train L1", marker=".")
+        axes[0].plot(s[1:], [r["train_loss"] for r in rows[1:]], label=f"{name} train {(losses or {}).get(name, 'l1').upper()}", marker=".")
         axes[0].plot(s, [r["val_synth_loss"] for r in rows], "--", label=f"{name} val synthetic L1")
         axes[0].plot(s, [r["val_brain_loss"] for r in rows], ":", label=f"{name} val brain (held-out) L1")
         axes[1].plot(s, [r["val_synth_nrmse"] for r in rows], "--", label=f"{name} synthetic")
@@ -61,7 +61,7 @@ def plot(runs, rows_by_run, out_png):
                 ax.axvline(offset + rows[-1]["samples"], color="grey", lw=0.5)
         offset += rows[-1]["samples"]
     axes[0].set_xlabel("training samples seen")
-    axes[0].set_ylabel("L1 (chi / outputScale)")
+    axes[0].set_ylabel("loss (chi / outputScale units); validation: L1")
     axes[1].set_xlabel("training samples seen")
     axes[1].set_ylabel("validation NRMSE %")
     for ax in axes:
@@ -76,7 +76,7 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command):
     runs = STAGES[model_id]
     summaries = {n: json.load(open(os.path.join(runs_dir, n, "summary.json"))) for n in runs}
     rows = {n: read_log(os.path.join(runs_dir, n, "log.csv")) for n in runs}
-    plot(runs, rows, os.path.join(model_dir, "curves.png"))
+    plot(runs, rows, os.path.join(model_dir, "curves.png"), {n: summaries[n].get("loss", "l1") for n in runs})
     mj = json.load(open(os.path.join(model_dir, "model.json")))
     q = mj["qsm"]
     n_params = sum(int(__import__("numpy").prod(w["shape"])) for g in mj["weightsManifest"] for w in g["weights"])
@@ -114,9 +114,10 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command):
     L += ["", f"Hardware: a shared machine with 2 CPU cores ({platform.machine()}), no GPU; each model trained with "
           f"{summaries[runs[0]].get('threads', 1)} thread(s) while the other model (and other work) ran beside it. "
           f"PyTorch {torch_version}. Optimiser AdamW (weight decay 1e-4), gradient norm clipped at 1; pre-training "
-          f"peak learning rate {_arg(summaries[runs[0]], '--lr', '1e-3')} with cosine annealing with warm restarts "
-          "(cycles of 1, 2 and 4 sevenths of the budget)" + ("; fine-tuning decoder 1e-3, rest 1e-5, one cosine "
-          "decay to 10 %." if len(runs) > 1 else "."), "",
+          f"peak learning rate {_arg(summaries[runs[0]], '--lr', '1e-3')}, loss "
+          f"{summaries[runs[0]].get('loss', 'l1').upper()}, cosine annealing with warm restarts "
+          "(cycles of 1, 2 and 4 sevenths of the budget)" + ("; fine-tuning: loss masked L1, decoder 1e-3, rest "
+          "1e-5, one cosine decay to 10 %." if len(runs) > 1 else "."), "",
           "Training command (from the repository root):", "", "```", command, "```", "",
           "## Curves", "", "![training curves](curves.png)", "",
           "## Validation (held-out data; whole-volume inference, weights as exported)", ""]
