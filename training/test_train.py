@@ -58,3 +58,14 @@ def test_masked_l1_ignores_outside():
     mask[..., 0] = 1
     t[..., 1] = 100
     assert float(masked_l1(p, t, mask)) == 1.0
+
+
+def test_masked_l2_ignores_outside():
+    from train import masked_l2
+
+    p, t = torch.zeros(1, 1, 2, 2, 2), torch.full((1, 1, 2, 2, 2), 2.0)
+    mask = torch.zeros_like(p)
+    mask[..., 0] = 1
+    t[..., 1] = 100
+    assert float(masked_l2(p, t, mask)) == 4.0
+    assert float(masked_l2(p, torch.full_like(p, 3.0))) == 9.0
