@@ -22,6 +22,8 @@ function modelDirs(root: string): string[] {
 
 const fixtures = modelDirs('src/model/__fixtures__');
 const trained = modelDirs('models');
+// more exports to check, e.g. a checkpoint exported to a temp dir: QSM_PARITY_DIRS=/tmp/a,/tmp/b
+const extra = (process.env.QSM_PARITY_DIRS ?? '').split(',').filter(Boolean);
 for (const id of ['adaptive-unet', 'adaptive-unet-tl', 'unet-tl'])
   if (!trained.some((d) => path.basename(d) === id)) console.log(`parity: models/${id} absent, skipped`);
 
@@ -47,7 +49,7 @@ async function parityError(dir: string, backend: 'cpu' | 'wasm'): Promise<{ err:
 
 describe.each(['wasm', 'cpu'] as const)('parity with PyTorch on %s', (backend) => {
   beforeAll(async () => useBackend(backend));
-  it.each([...fixtures, ...trained])('%s', async (dir) => {
+  it.each([...fixtures, ...trained, ...extra])('%s', async (dir) => {
     const { err, storage } = await parityError(dir, backend);
     console.log(`parity ${backend} ${dir} (${storage}): relative error ${err.toExponential(2)}`);
     expect(err).toBeLessThan(storage === 'float32' ? 1e-4 : 1e-2);
