@@ -26,7 +26,8 @@ from scipy.ndimage import gaussian_filter, map_coordinates, zoom
 from dipole import forward_field, unit
 from synthetic import crop_patches, side_info, to_net
 
-DATA = os.environ.get("QSM_DATA", "/work/shared/data")
+# ../shared/data beside the checkout (CI clones elsewhere with shared/ beside it), or QSM_DATA.
+DATA = os.environ.get("QSM_DATA", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data"))
 FS_FILE = "aparc.a2009s+aseg.mgz"
 MNI_FILE = "mni152_pveseg.nii.gz"
 
