@@ -125,7 +125,12 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command):
         doc = json.load(open(eval_json))
         methods = [m for m in ("tkd", model_id) if m in doc["results"]]
         others = [m for m in doc["results"] if m not in methods]
-        L += [markdown_table(doc, methods + others), "",
+        mine, tkd = doc["results"].get(model_id, {}), doc["results"].get("tkd", {})
+        better = [c for c in mine if c in tkd and mine[c]["nrmse"] < tkd[c]["nrmse"]]
+        verdict = (f"NRMSE below TKD's on {len(better)} of {len(mine)} held-out cases"
+                   + (f" ({', '.join(better)})" if better else "") + ". With this short CPU training budget the "
+                   "network is not yet a replacement for the classical baseline; more training would be the next step.")
+        L += [markdown_table(doc, methods + others), "", "**Verdict (computed from the table):** " + verdict, "",
               f"Noise {next(iter(doc['cases'].values()))['noise_ppm']} ppm. Brain: central "
               "128 x 144 x 96 mm block of the held-out MNI152 phantom, metrics inside its brain mask. TKD threshold 0.19. "
               "Metrics as in DESIGN.md (`training/metrics.py`). Evaluated "
