@@ -8,6 +8,7 @@ import { conv3dImpls, conv3dFlops, type Conv3dImplName } from '../src/model/conv
 import { upConvImpls, type UpConvImplName } from '../src/model/upConv';
 import { poolImpls, type PoolImplName } from '../src/model/pool';
 import { startBackend, type BackendName } from '../src/model/startBackend';
+import { relativeError } from '../src/model/relativeError';
 import { wasmUrls } from '../src/worker/wasmUrls';
 
 export interface ConvBenchRow {
@@ -19,16 +20,6 @@ export interface ConvBenchRow {
   /** relative error against the CPU backend's stock op */
   relErr: number;
 }
-
-const rel = (a: Float32Array, b: Float32Array) => {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] ** 2;
-  }
-  return Math.sqrt(num / den);
-};
 
 function host(shape: number[], seed: number): { values: Float32Array; shape: number[] } {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -76,7 +67,7 @@ export async function benchConv(backend: BackendName, edge: number, minMs: numbe
   for (const [i, o] of ops.entries())
     for (const [impl, fn] of Object.entries(o.impls)) {
       const r = await run(o.inputs, fn as (...t: tf.Tensor[]) => tf.Tensor, minMs);
-      rows.push({ backend, op: o.op, impl, ms: r.ms, gflops: o.flops / r.ms / 1e6, relErr: rel(r.out, refs[i]) });
+      rows.push({ backend, op: o.op, impl, ms: r.ms, gflops: o.flops / r.ms / 1e6, relErr: relativeError(r.out, refs[i]) });
     }
   return rows;
 }

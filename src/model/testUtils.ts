@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import { startBackend, type BackendName } from './startBackend';
+export { relativeError } from './relativeError';
 
 export const nodeWasmPaths = path.resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/';
 
@@ -9,16 +10,6 @@ export function useBackend(name: BackendName): Promise<void> {
   return startBackend(name, { wasmPaths: nodeWasmPaths });
 }
 
-export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] ** 2;
-  }
-  return Math.sqrt(num / den);
-}
 
 /** Deterministic standard-normal-ish values (sum of uniforms from a fixed LCG), independent of any backend. */
 export function seededValues(n: number, seed: number): Float32Array {
