@@ -20,30 +20,13 @@ export const COSMOS_EPS = 1e-6;
 
 export interface Orientation { field: Volume; b0Dir: Vec3 }
 
-export function cosmos(orientations: Orientation[], mask?: Volume, opts?: ProgressOptions): Volume;
-/** The same, with fields and directions as parallel arrays and the mask in the options. */
-export function cosmos(fields: Volume[], b0Dirs: Vec3[], opts?: ProgressOptions & { mask?: Volume }): Volume;
-export function cosmos(
-  a: Orientation[] | Volume[],
-  b?: Volume | Vec3[],
-  c?: ProgressOptions & { mask?: Volume },
-): Volume {
-  let list: Orientation[], mask: Volume | undefined, opts: ProgressOptions | undefined;
-  if (Array.isArray(b)) {
-    const fields = a as Volume[];
-    if (fields.length !== b.length) throw new Error(`COSMOS: ${fields.length} fields but ${b.length} B0 directions`);
-    list = fields.map((field, o) => ({ field, b0Dir: b[o] }));
-    mask = c?.mask;
-    opts = c;
-  } else {
-    list = a as Orientation[];
-    mask = b;
-    opts = c;
-  }
-  return cosmosOf(list, mask, opts);
+/** Pairs parallel arrays of fields and their B0 directions (as files and headers arrive) into orientations. */
+export function orientationsOf(fields: Volume[], b0Dirs: Vec3[]): Orientation[] {
+  if (fields.length !== b0Dirs.length) throw new Error(`COSMOS: ${fields.length} fields but ${b0Dirs.length} B0 directions`);
+  return fields.map((field, o) => ({ field, b0Dir: b0Dirs[o] }));
 }
 
-function cosmosOf(list: Orientation[], mask: Volume | undefined, opts?: ProgressOptions): Volume {
+export function cosmos(list: Orientation[], mask?: Volume, opts?: ProgressOptions): Volume {
   if (list.length === 0) throw new Error('COSMOS needs at least one orientation');
   const ref = list[0].field;
   for (const [o, { field }] of list.entries()) {

@@ -2,7 +2,7 @@
  * The built-in example dataset: the brain phantom, its local field at the chosen acquisition (with noise), and a
  * COSMOS reference from several simulated head orientations, as a real multi-orientation study would give it.
  */
-import { cosmos } from './cosmos';
+import { cosmos, orientationsOf } from './cosmos';
 import { forwardField } from './forwardModel';
 import { brainPhantom } from './phantom';
 import { exampleGeometry, rotateDir } from './phantomGeometry';
@@ -73,7 +73,7 @@ export function buildExample(o: ExampleOptions, opts: ProgressOptions = {}): Exa
     addNoise(f, p.mask, o.noiseStd, o.seed + 2 + d);
     fields.push(f);
   }
-  const chiCosmos = cosmos(fields, dirs, { mask: p.mask, signal: opts.signal });
+  const chiCosmos = cosmos(orientationsOf(fields, dirs), p.mask, { signal: opts.signal });
   opts.onProgress?.(total, total, 'done');
   return { field, mask: p.mask, magnitude: p.magnitude, groundTruth: p.chi, cosmos: chiCosmos, b0Dir: geo.b0Dir, cosmosDirs: dirs };
 }

@@ -4,7 +4,7 @@
  * off the UI thread.
  * Thin: the numerics live in src/core. One job at a time; a cancel aborts the running job at its next check.
  */
-import { cosmos } from '../core/cosmos';
+import { cosmos, orientationsOf } from '../core/cosmos';
 import { computeMetrics } from '../core/metrics';
 import { buildExample } from '../core/phantomExample';
 import { seededRng } from '../core/phantomRandom';
@@ -88,7 +88,7 @@ scope.onmessage = (e: MessageEvent<ToCompute>) => {
       } else if (msg.type === 'example') {
         send({ type: 'example', jobId: msg.jobId, dataset: buildExample(msg.options, { onProgress, signal: controller.signal }) });
       } else if (msg.type === 'cosmos') {
-        const chi = cosmos(msg.fields, msg.b0Dirs, { mask: msg.mask, onProgress, signal: controller.signal });
+        const chi = cosmos(orientationsOf(msg.fields, msg.b0Dirs), msg.mask, { onProgress, signal: controller.signal });
         send({ type: 'cosmos', jobId: msg.jobId, chi });
       } else if (msg.type === 'compare') {
         const { estimate, reference, mask } = msg;
