@@ -264,13 +264,13 @@ def brain_batch_stream(rng, patch, batch, grid=64, patches_per_sim=4, phantom_ev
             sims += 1
             chi, field, mask, vs, b0 = simulate_block(rng, ph, grid)
             s = side_info(vs, b0)
-            got = 0
-            for _ in range(4 * patches_per_sim):
+            got, want = 0, patches_per_sim if patch < grid else 1  # a whole-simulation "patch" exists once
+            for _ in range(4 * want):
                 (c, f, m), = crop_patches(rng, [chi, field, mask.astype(np.float32)], patch, 1)
                 if m.mean() >= min_brain:
                     buf.append((to_net(f), to_net(c), s, to_net(m)))
                     got += 1
-                    if got == patches_per_sim:
+                    if got == want:
                         break
             order = rng.permutation(len(buf))
             buf = [buf[i] for i in order]

@@ -28,6 +28,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from qsm_net import INPUT_SCALE, OUTPUT_SCALE, build, decoder_param_names  # noqa: E402
+from synthetic import GENERATOR  # noqa: E402
 
 LOG_FIELDS = ["step", "samples", "elapsed_s", "utc", "train_loss", "lr", "val_synth_loss", "val_synth_nrmse",
               "val_brain_loss", "val_brain_nrmse"]
@@ -129,11 +130,11 @@ def validate(model, vset, chunk=2):
     return l1 / msum, 100 * math.sqrt(err2 / ref2)
 
 
-def synthetic_val_set(patch, n=8, seed=12345):
+def synthetic_val_set(patch, n=8, seed=12345, grid=64):
     """A FIXED synthetic validation set (its own seed; training streams use other seeds)."""
     from synthetic import batch_stream
 
-    return next(batch_stream(np.random.default_rng(seed), patch, n, patches_per_sim=2))
+    return next(batch_stream(np.random.default_rng(seed), patch, n, grid, patches_per_sim=2))
 
 
 def save_checkpoint(path, state):
@@ -165,7 +166,9 @@ def parse(argv=None):
     ap.add_argument("--lr", type=float, default=None, help="pretrain lr / fine-tune decoder lr (default 1e-3)")
     ap.add_argument("--loss", choices=sorted(LOSSES), default="l1",
                     help="l1 (default) or l2; both masked to the brain when there is a mask")
-    ap.add_argument("--grid", type=int, default=64, help="simulation grid edge (voxels)")
+    ap.add_argument("--grid", type=int, default=64,
+                    help="simulation grid edge (voxels); --grid equal to --patch trains on whole simulations, "
+                         "whose field is entirely explained by the chi in view")
     ap.add_argument("--val-n", type=int, default=8)
     ap.add_argument("--val-every", type=float, default=3.0, help="minutes")
     ap.add_argument("--ckpt-every", type=float, default=3.0, help="minutes")
@@ -210,8 +213,9 @@ def main(argv=None):
         stream = brain_batch_stream(rng, a.patch, a.batch, a.grid)
     from brain_phantom import heldout_brain_set
 
-    vsynth = synthetic_val_set(a.patch, a.val_n)
-    vbrain = heldout_brain_set(a.patch, a.val_n)
+    # validation patches are cut like the training ones (from simulations of the same grid)
+    vsynth = synthetic_val_set(a.patch, a.val_n, grid=a.grid)
+    vbrain = heldout_brain_set(a.patch, a.val_n, grid=a.grid)
 
     log_path = os.path.join(a.out, "log.csv")
     new_log = not os.path.exists(log_path) or not a.resume
@@ -225,7 +229,7 @@ def main(argv=None):
                 "base_channels": a.base_channels, "patch": a.patch, "batch": a.batch, "step": step,
                 "samples": samples, "elapsed": elapsed, "resumes": resumes, "init": a.init,
                 "threads": a.threads, "torch": torch.__version__, "argv": sys.argv,
-                "input_scale": INPUT_SCALE, "output_scale": OUTPUT_SCALE, "loss": a.loss}
+                "input_scale": INPUT_SCALE, "output_scale": OUTPUT_SCALE, "loss": a.loss, "generator": GENERATOR}
 
     def validate_and_log(train_loss, lr):
         vs = validate(model, vsynth)
