@@ -18,10 +18,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from evaluate import markdown_table  # noqa: E402
 
-STAGES = {  # model id -> training runs that produced it, in order
-    "adaptive-unet": ["adaptive-unet"],
-    "adaptive-unet-tl": ["adaptive-unet", "adaptive-unet-tl"],
-    "unet-tl": ["unet", "unet-tl"],
+FINAL_RUN = {"adaptive-unet": "adaptive-unet", "adaptive-unet-tl": "adaptive-unet-tl", "unet-tl": "unet-tl"}
+# What the synthetic generator did, by version (summary["generator"]; runs before it was recorded:
+# "v1" when train.py had no --grid, i.e. stop 6's run).
+GENERATORS = {
+    "v1": "32^3 patches cropped from 64^3 simulations; no support masks; chi scaling uniform 0.5-1.5",
+    "v2": "whole simulations (patch = grid); half of them with chi and field confined to a random smooth "
+          "support, as in a masked local field map; chi scaling log-uniform 0.15-1.5",
 }
 DESCRIPTION = {
     "adaptive-unet": "Adaptive 3-D U-Net: the first encoding convolution's kernel and bias come from a filter-manifold "
@@ -39,6 +42,43 @@ def _arg(summary, flag, default):
     return argv[argv.index(flag) + 1] if flag in argv[:-1] else default
 
 
+def generator_of(summary):
+    argv = summary.get("argv", [])
+    return summary.get("generator") or ("v2" if "--grid" in argv else "v1")
+
+
+def run_chain(runs_dir, name):
+    """The run directories that produced `name`, oldest first: each summary's `init` (the checkpoint
+    that started it) points at the run before, possibly in an earlier runs directory."""
+    chain, d = [], os.path.join(runs_dir, name)
+    while d and os.path.exists(os.path.join(d, "summary.json")) and d not in chain:
+        chain.insert(0, d)
+        init = json.load(open(os.path.join(d, "summary.json"))).get("init")
+        d = os.path.dirname(init) if init else None
+    return chain
+
+
+def compare_sentences(doc, model_id):
+    """Plain-language comparisons the issue asks the card to make, computed from eval.json."""
+    r = doc["results"]
+    out = []
+
+    def nr(m, c):
+        return r.get(m, {}).get(c, {}).get("nrmse")
+
+    for acq in ("axial", "tilted"):
+        c = f"brain/{acq}"
+        vals = {m: nr(m, c) for m in ("tkd", "adaptive-unet-tl", "unet-tl", "adaptive-unet") if nr(m, c) is not None}
+        if len(vals) > 1:
+            order = sorted(vals, key=vals.get)
+            out.append(f"Held-out brain, {acq}: " + " < ".join(f"{m} {vals[m]:.1f} %" for m in order) + " (NRMSE).")
+    a, t = nr(model_id, "brain/axial"), nr(model_id, "brain/tilted")
+    if a is not None and t is not None:
+        out.append(f"{model_id}: tilted-anisotropic NRMSE {t:.1f} % against axial {a:.1f} % "
+                   f"({t - a:+.1f} percentage points).")
+    return out
+ 
+
 def read_log(path):
     with open(path) as f:
         return [{k: (float(v) if v not in ("", "nan") and k != "utc" else (v if k == "utc" else float("nan")))
@@ -51,11 +91,12 @@ def plot(runs, rows_by_run, out_png, losses=None):
     for name in runs:
         rows = rows_by_run[name]
         s = [offset + r["samples"] for r in rows]
-        axes[0].plot(s[1:], [r["train_loss"] for r in rows[1:]], label=f"{name} train {(losses or {}).get(name, 'l1').upper()}", marker=".")
-        axes[0].plot(s, [r["val_synth_loss"] for r in rows], "--", label=f"{name} val synthetic L1")
-        axes[0].plot(s, [r["val_brain_loss"] for r in rows], ":", label=f"{name} val brain (held-out) L1")
-        axes[1].plot(s, [r["val_synth_nrmse"] for r in rows], "--", label=f"{name} synthetic")
-        axes[1].plot(s, [r["val_brain_nrmse"] for r in rows], ":", label=f"{name} brain (held-out)")
+        label = os.path.relpath(name)
+        axes[0].plot(s[1:], [r["train_loss"] for r in rows[1:]], label=f"{label} train {(losses or {}).get(name, 'l1').upper()}", marker=".")
+        axes[0].plot(s, [r["val_synth_loss"] for r in rows], "--", label=f"{label} val synthetic L1")
+        axes[0].plot(s, [r["val_brain_loss"] for r in rows], ":", label=f"{label} val brain (held-out) L1")
+        axes[1].plot(s, [r["val_synth_nrmse"] for r in rows], "--", label=f"{label} synthetic")
+        axes[1].plot(s, [r["val_brain_nrmse"] for r in rows], ":", label=f"{label} brain (held-out)")
         if len(runs) > 1:
             for ax in axes:
                 ax.axvline(offset + rows[-1]["samples"], color="grey", lw=0.5)
@@ -73,10 +114,11 @@ def plot(runs, rows_by_run, out_png, losses=None):
 
 
 def write_card(model_id, model_dir, runs_dir, eval_json, command):
-    runs = STAGES[model_id]
-    summaries = {n: json.load(open(os.path.join(runs_dir, n, "summary.json"))) for n in runs}
-    rows = {n: read_log(os.path.join(runs_dir, n, "log.csv")) for n in runs}
+    runs = run_chain(runs_dir, FINAL_RUN[model_id])
+    summaries = {n: json.load(open(os.path.join(n, "summary.json"))) for n in runs}
+    rows = {n: read_log(os.path.join(n, "log.csv")) for n in runs}
     plot(runs, rows, os.path.join(model_dir, "curves.png"), {n: summaries[n].get("loss", "l1") for n in runs})
+    finetunes = [n for n in runs if summaries[n]["stage"] == "finetune"]
     mj = json.load(open(os.path.join(model_dir, "model.json")))
     q = mj["qsm"]
     n_params = sum(int(__import__("numpy").prod(w["shape"])) for g in mj["weightsManifest"] for w in g["weights"])
@@ -92,33 +134,42 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command):
          f"- Trained on {q['trainedPatch']}^3 patches; spatial dims must be a multiple of {q['multiple']}.", "",
          "## Training data", "",
          "- Pre-training (`training/synthetic.py`): on-the-fly random ellipsoids, cuboids, cylinders and thin tubes with "
-         "chi in -0.2..0.4 ppm over a smooth background, on 64^3 grids with random voxel sizes 0.5-2.5 mm "
-         "(isotropic, in-plane isotropic, or fully anisotropic), random B0 directions (mostly uniform over tilts "
-         "up to 60 deg, some axial, some anywhere), chi scaling, Gaussian noise 0-0.004 ppm; field simulated with "
-         "the dipole model on a zero-padded grid, patches cropped afterwards.",
+         "chi in -0.2..0.4 ppm over a smooth background, with random voxel sizes 0.5-2.5 mm (isotropic, in-plane "
+         "isotropic, or fully anisotropic), random B0 directions (mostly uniform over tilts up to 60 deg, some axial, "
+         "some anywhere), chi scaling, Gaussian noise 0-0.004 ppm; field simulated with the dipole model on a "
+         "zero-padded grid. Per stage (see Run): "
+         + "; ".join(f"`{os.path.relpath(n)}`: {GENERATORS[generator_of(summaries[n])]}"
+                     for n in runs if summaries[n]["stage"] == "pretrain") + ".",
     ]
-    if len(runs) > 1:
+    if finetunes:
         L += ["- Fine-tuning (`training/brain_phantom.py`): brain phantoms of the FreeSurfer subject "
               "(`aparc.a2009s+aseg.mgz`): per-label chi from literature ranges, smooth texture, random veins, "
               "random smooth deformation, resampled to random voxel sizes and field-of-view tilts up to 50 deg, "
-              "noise, brain mask from the segmentation; loss masked to the brain. The filter-manifold network is "
-              "frozen (adaptive model); decoder (up*, dec*, out) at lr 1e-3, the rest at 1e-5."]
+              "noise 0-0.004 ppm, brain mask from the segmentation; loss masked to the brain. The filter-manifold "
+              "network is frozen (adaptive model); decoder (up*, dec*, out) at lr 1e-3, the rest at 1e-5."]
     L += ["- Held out (never trained on): the MNI152 pveseg brain as a second subject (validation curve and "
           "evaluation below), and a fixed-seed synthetic validation set.", "",
-          "## Run", "", "| stage | samples seen | steps | training time (min) | batch | patch | finished (UTC) |",
-          "| --- | --- | --- | --- | --- | --- | --- |"]
+          "## Run", "", "Each stage starts from the previous stage's last checkpoint.", "",
+          "| stage (run directory) | loss | samples seen | steps | training time (min) | batch | patch / grid | finished (UTC) |",
+          "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for n in runs:
         s = summaries[n]
-        L.append(f"| {s['stage']} ({n}) | {s['samples']:,} | {s['step']:,} | {s['elapsed'] / 60:.1f} | {s['batch']} | "
-                 f"{s['patch']} | {s.get('finished_utc', '?')} |")
+        L.append(f"| {s['stage']} (`{os.path.relpath(n)}`) | {s.get('loss', 'l1').upper()} | {s['samples']:,} | "
+                 f"{s['step']:,} | {s['elapsed'] / 60:.1f} | {s['batch']} | {s['patch']} / {_arg(s, '--grid', 64)} | "
+                 f"{s.get('finished_utc', '?')} |")
+    total_min = sum(summaries[n]["elapsed"] for n in runs) / 60
+    L += ["", f"Total: {sum(summaries[n]['samples'] for n in runs):,} samples in {total_min:.0f} min of training."]
     L += ["", f"Hardware: a shared machine with 2 CPU cores ({platform.machine()}), no GPU; each model trained with "
           f"{summaries[runs[0]].get('threads', 1)} thread(s) while the other model (and other work) ran beside it. "
           f"PyTorch {torch_version}. Optimiser AdamW (weight decay 1e-4), gradient norm clipped at 1; pre-training "
           f"peak learning rate {_arg(summaries[runs[0]], '--lr', '1e-3')}, loss "
           f"{summaries[runs[0]].get('loss', 'l1').upper()}, cosine annealing with warm restarts "
-          "(cycles of 1, 2 and 4 sevenths of the budget)" + ("; fine-tuning: loss masked L1, decoder 1e-3, rest "
-          "1e-5, one cosine decay to 10 %." if len(runs) > 1 else "."), "",
+          "(cycles of 1, 2 and 4 sevenths of each stage's budget)" + ("; fine-tuning: masked loss as in the table, "
+          "decoder 1e-3, rest 1e-5, one cosine decay to 10 %." if finetunes else "."), "",
           "Training command (from the repository root):", "", "```", command, "```", "",
+          "Each stage's exact `train.py` call (as recorded in its checkpoint):", "", "```"]
+    L += [" ".join(summaries[n].get("argv", [])) for n in runs]
+    L += ["```", "",
           "## Curves", "", "![training curves](curves.png)", "",
           "## Validation (held-out data; whole-volume inference, weights as exported)", ""]
     if eval_json and os.path.exists(eval_json):
@@ -128,9 +179,12 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command):
         mine, tkd = doc["results"].get(model_id, {}), doc["results"].get("tkd", {})
         better = [c for c in mine if c in tkd and mine[c]["nrmse"] < tkd[c]["nrmse"]]
         verdict = (f"NRMSE below TKD's on {len(better)} of {len(mine)} held-out cases"
-                   + (f" ({', '.join(better)})" if better else "") + ". With this short CPU training budget the "
-                   "network is not yet a replacement for the classical baseline; more training would be the next step.")
-        L += [markdown_table(doc, methods + others), "", "**Verdict (computed from the table):** " + verdict, "",
+                   + (f" ({', '.join(better)})" if better else "") + "."
+                   + ("" if len(better) == len(mine) else " With this CPU training budget the network does not "
+                      "replace the classical baseline everywhere; more training is the next step."))
+        L += [markdown_table(doc, methods + others), "", "**Verdict (computed from the table):** " + verdict, ""]
+        L += ["- " + c for c in compare_sentences(doc, model_id)]
+        L += ["",
               f"Noise {next(iter(doc['cases'].values()))['noise_ppm']} ppm. Brain: central "
               "128 x 144 x 96 mm block of the held-out MNI152 phantom, metrics inside its brain mask. TKD threshold 0.19. "
               "Metrics as in DESIGN.md (`training/metrics.py`). Evaluated "
@@ -146,7 +200,7 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--id", required=True, choices=list(STAGES))
+    ap.add_argument("--id", required=True, choices=list(FINAL_RUN))
     ap.add_argument("--model-dir", required=True)
     ap.add_argument("--runs", required=True)
     ap.add_argument("--eval")

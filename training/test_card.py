@@ -1,0 +1,36 @@
+"""Model cards: the chain of runs behind a model and the comparisons computed from eval.json."""
+import json
+import os
+
+from card import compare_sentences, generator_of, run_chain
+
+
+def _run(d, stage, init=None, argv=()):
+    os.makedirs(d, exist_ok=True)
+    json.dump({"stage": stage, "init": init, "argv": list(argv)}, open(os.path.join(d, "summary.json"), "w"))
+
+
+def test_chain_follows_init_checkpoints_across_runs_directories(tmp_path):
+    old, new = tmp_path / "runs", tmp_path / "runs-s7"
+    _run(str(old / "adaptive-unet"), "pretrain")
+    _run(str(new / "adaptive-unet"), "pretrain", str(old / "adaptive-unet" / "last.pt"), ["--grid", "48"])
+    _run(str(new / "adaptive-unet-tl"), "finetune", str(new / "adaptive-unet" / "last.pt"))
+    chain = run_chain(str(new), "adaptive-unet-tl")
+    assert chain == [str(old / "adaptive-unet"), str(new / "adaptive-unet"), str(new / "adaptive-unet-tl")]
+    assert run_chain(str(new), "missing") == []
+
+
+def test_generator_version_is_recorded_or_inferred_from_the_command_line():
+    assert generator_of({"argv": ["--patch", "32"]}) == "v1"
+    assert generator_of({"argv": ["--grid", "48"]}) == "v2"
+    assert generator_of({"generator": "v3", "argv": []}) == "v3"
+
+
+def test_comparisons_rank_methods_and_report_the_tilt_penalty():
+    res = {"tkd": {"brain/axial": {"nrmse": 50.0}, "brain/tilted": {"nrmse": 52.0}},
+           "adaptive-unet-tl": {"brain/axial": {"nrmse": 40.0}, "brain/tilted": {"nrmse": 43.5}},
+           "unet-tl": {"brain/axial": {"nrmse": 45.0}, "brain/tilted": {"nrmse": 55.0}}}
+    lines = compare_sentences({"results": res}, "adaptive-unet-tl")
+    assert lines[0] == "Held-out brain, axial: adaptive-unet-tl 40.0 % < unet-tl 45.0 % < tkd 50.0 % (NRMSE)."
+    assert "tkd 52.0 % < unet-tl 55.0 %" in lines[1]
+    assert lines[2] == "adaptive-unet-tl: tilted-anisotropic NRMSE 43.5 % against axial 40.0 % (+3.5 percentage points)."
