@@ -86,4 +86,15 @@ describe('inference worker', () => {
     expect(err.message).toMatch(/^model unet-tl could not be loaded: http:\/\/test\/models\/unet-tl\/model\.json: HTTP 404 Not Found/);
     expect(err.recoverable).toBe(true);
   });
+
+  it('goes back to the automatic order when a request leaves the preference out after one forced a backend', async () => {
+    // forced to 'cpu' since beforeAll, and every run here ran on it; automatic tries only the browser backends
+    const from = sent.length;
+    post({ type: 'backend' });
+    await until(() => sent.slice(from).some((m) => m.type === 'backend'), 120_000);
+    const answer = sent.slice(from).find((m) => m.type === 'backend') as Extract<FromWorker, { type: 'backend' }>;
+    // before this fix the worker kept 'cpu' and answered it from its last run, with no note
+    expect(answer.backend).toBe('cpu');
+    expect(answer.note).toMatch(/^no accelerated backend started: webgpu: .+; webgl: .+; wasm: .+/);
+  });
 });

@@ -11,6 +11,7 @@ import { loadModel, fetchModelFiles, type QsmModel } from '../model/loadModel';
 import { inferVolume } from '../model/inferVolume';
 import { BROWSER_BACKENDS, type BackendName } from '../model/backend';
 import { describeBackend, startBackend } from '../model/startBackend';
+import { backendOrder, knownBackend, requestBackend, type BackendChoice } from './backendChoice';
 import { transferables, type FromWorker, type MethodId, type ToWorker } from './protocol';
 import { wasmUrls } from './wasmUrls';
 
@@ -18,19 +19,14 @@ type StartMsg = Extract<ToWorker, { type: 'start' }>;
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 /** queued work: runs, and backend probes (which must not switch tfjs's backend under a running model) */
-const queue: (StartMsg | { type: 'probe' })[] = [];
+const queue: (StartMsg | { type: 'probe'; preferred?: BackendName })[] = [];
 const running = new Map<string, AbortController>();
 const models = new Map<MethodId, Promise<QsmModel>>();
-let preferred: BackendName | undefined;
-let lastBackend: BackendName | undefined;
+let choice: BackendChoice = {};
 let busy = false;
 
 function send(msg: FromWorker) {
   scope.postMessage(msg, transferables(msg));
-}
-
-function backendOrder(): BackendName[] {
-  return preferred ? [preferred, ...BROWSER_BACKENDS.filter((b) => b !== preferred)] : BROWSER_BACKENDS;
 }
 
 let backendDetail = '';
@@ -78,12 +74,12 @@ async function run(msg: StartMsg, signal: AbortSignal): Promise<{ chi: Volume; b
     patch: msg.params.patch,
     overlap: msg.params.overlap,
     mask: msg.mask,
-    order: backendOrder(),
+    order: backendOrder(choice, BROWSER_BACKENDS),
     start,
     signal,
     onProgress,
     onBackend: (backend, note) => {
-      lastBackend = backend;
+      choice = { ...choice, last: backend };
       send({ type: 'backend', backend, note: backendNote(note) });
     },
   });
@@ -96,6 +92,8 @@ async function pump() {
   try {
     for (let msg = queue.shift(); msg; msg = queue.shift()) {
       if (msg.type === 'probe') {
+        // the preference applies here, in queue order: runs queued before it keep the order they were asked under
+        choice = requestBackend(choice, msg.preferred);
         await reportBackend();
         continue;
       }
@@ -130,20 +128,20 @@ scope.onmessage = (e: MessageEvent<ToWorker>) => {
     }
     running.get(msg.runId)?.abort();
   } else if (msg.type === 'backend') {
-    if (msg.preferred) preferred = msg.preferred;
-    queue.push({ type: 'probe' });
+    queue.push({ type: 'probe', preferred: msg.preferred });
     void pump();
   }
 };
 
 /** Answers a 'backend' request: the backend of the last run, else the first one that starts here. */
 async function reportBackend() {
-  if (lastBackend && (!preferred || preferred === lastBackend)) return send({ type: 'backend', backend: lastBackend, note: backendNote() });
+  const known = knownBackend(choice);
+  if (known) return send({ type: 'backend', backend: known, note: backendNote() });
   const failures: string[] = [];
-  for (const name of backendOrder()) {
+  for (const name of backendOrder(choice, BROWSER_BACKENDS)) {
     try {
       await start(name);
-      lastBackend = name;
+      choice = { ...choice, last: name };
       return send({ type: 'backend', backend: name, note: backendNote(failures.join('; ')) });
     } catch (e) {
       failures.push(`${name}: ${(e as Error).message}`);

@@ -21,6 +21,7 @@ export interface MethodParams {
 export type ToWorker =
   | { type: 'start'; runId: string; method: MethodId; field: Volume; mask?: Volume; b0Dir: Vec3; params: MethodParams }
   | { type: 'cancel'; runId: string }
+  /** asks which backend runs; `preferred` forces one first in the order, and leaving it out means automatic again */
   | { type: 'backend'; preferred?: BackendName };
 
 export type FromWorker =
