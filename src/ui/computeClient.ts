@@ -6,21 +6,7 @@ import {
   type ScatterDensity, type ToCompute,
 } from '../worker/computeProtocol';
 import { copyVolume } from './volumeCopy';
-
-export type Progress = (done: number, total: number, stage: string) => void;
-
-export class CancelledError extends Error {
-  constructor() {
-    super('cancelled');
-    this.name = 'CancelledError';
-  }
-}
-
-interface Pending {
-  resolve: (msg: FromCompute) => void;
-  reject: (e: Error) => void;
-  onProgress?: Progress;
-}
+import { WorkerRpc, type Progress } from './workerRpc';
 
 export interface Comparison {
   metrics: QualityMetrics;
@@ -29,43 +15,26 @@ export interface Comparison {
 }
 
 export class ComputeClient {
-  private readonly worker: Worker;
-  private readonly pending = new Map<string, Pending>();
-  private nextId = 0;
+  private readonly rpc: WorkerRpc<ToCompute, FromCompute>;
 
   constructor() {
-    this.worker = new Worker(new URL('../worker/compute.worker.ts', import.meta.url), { type: 'module' });
-    this.worker.onmessage = (e: MessageEvent<FromCompute>) => this.receive(e.data);
-    this.worker.onerror = (e) => {
-      const err = new Error(`compute worker failed: ${e.message || 'unknown error'}`);
-      for (const p of this.pending.values()) p.reject(err);
-      this.pending.clear();
-    };
-  }
-
-  private receive(msg: FromCompute) {
-    const p = this.pending.get(msg.jobId);
-    if (!p) return;
-    if (msg.type === 'progress') {
-      p.onProgress?.(msg.done, msg.total, msg.stage);
-      return;
-    }
-    this.pending.delete(msg.jobId);
-    if (msg.type === 'error') p.reject(new Error(msg.message));
-    else if (msg.type === 'cancelled') p.reject(new CancelledError());
-    else p.resolve(msg);
+    const worker = new Worker(new URL('../worker/compute.worker.ts', import.meta.url), { type: 'module' });
+    this.rpc = new WorkerRpc<ToCompute, FromCompute>(worker, {
+      name: 'compute',
+      idPrefix: 'c',
+      idOf: (m) => m.jobId,
+      cancel: (jobId) => ({ type: 'cancel', jobId }),
+      transferables: computeTransferables,
+    });
   }
 
   private job(make: (jobId: string) => ToCompute, onProgress?: Progress): { jobId: string; done: Promise<FromCompute> } {
-    const jobId = `c${++this.nextId}`;
-    const msg = make(jobId);
-    const done = new Promise<FromCompute>((resolve, reject) => this.pending.set(jobId, { resolve, reject, onProgress }));
-    this.worker.postMessage(msg, computeTransferables(msg));
-    return { jobId, done };
+    const { id, reply } = this.rpc.request(make, onProgress);
+    return { jobId: id, done: reply };
   }
 
   cancel(jobId: string) {
-    this.worker.postMessage({ type: 'cancel', jobId } satisfies ToCompute);
+    this.rpc.cancel(jobId);
   }
 
   /** Reads a NIfTI file in the worker; rejects with the reader's message (which names the file). */
@@ -99,6 +68,6 @@ export class ComputeClient {
   }
 
   dispose() {
-    this.worker.terminate();
+    this.rpc.terminate();
   }
 }
