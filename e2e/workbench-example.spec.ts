@@ -1,8 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { buildExample, DEFAULT_EXAMPLE } from '../src/core/phantomExample';
-import { recordRequests, selectOnly } from './workbench.helpers';
+import { recordRequests, selectOnly, serveFixtureModel } from './workbench.helpers';
 
 // Screenshots for the README are written only when asked (SCREENSHOTS=1), so a normal run leaves docs/ alone.
 const shots = process.env.SCREENSHOTS === '1';
@@ -195,16 +193,7 @@ test('the model path through the UI, with the tiny random parity fixture standin
   // Plumbing only (method list -> inference worker -> tfjs -> result, metrics, export): the fixture is
   // randomly initialised, so its numbers mean nothing; product models are covered by the test above.
   test.setTimeout(240_000);
-  const fixture = path.resolve('src/model/__fixtures__/tiny-adaptive');
-  await page.route('**/models/adaptive-unet-tl/**', async (route) => {
-    const file = path.join(fixture, path.basename(new URL(route.request().url()).pathname));
-    try {
-      const body = await readFile(file);
-      await route.fulfill({ status: 200, body, contentType: file.endsWith('.json') ? 'application/json' : 'application/octet-stream' });
-    } catch {
-      await route.fulfill({ status: 404, body: 'not found' });
-    }
-  });
+  await serveFixtureModel(page, 'adaptive-unet-tl');
   await page.goto('/?autoload=0');
   await expect(page.getByTestId('method-info-adaptive-unet-tl')).toContainText('randomly initialised');
   await page.getByTestId('example-size').selectOption('32');

@@ -4,6 +4,8 @@
  */
 import { expect, type Page } from '@playwright/test';
 import { gzipSync } from 'fflate';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { forwardField } from '../src/core/forwardModel';
 import { brainPhantom } from '../src/core/phantom';
 import { exampleGeometry } from '../src/core/phantomGeometry';
@@ -80,4 +82,21 @@ export async function selectOnly(page: Page, ids: string[]) {
     if (ids.includes(id)) await box.check();
     else if (await box.isEnabled()) await box.uncheck();
   }
+}
+
+/**
+ * Serves the tiny randomly initialised fixture network as model `id`: plumbing only (method list -> inference
+ * worker -> tfjs -> result), its numbers mean nothing.
+ */
+export async function serveFixtureModel(page: Page, id: string) {
+  const fixture = path.resolve('src/model/__fixtures__/tiny-adaptive');
+  await page.route(`**/models/${id}/**`, async (route) => {
+    const file = path.join(fixture, path.basename(new URL(route.request().url()).pathname));
+    try {
+      const body = await readFile(file);
+      await route.fulfill({ status: 200, body, contentType: file.endsWith('.json') ? 'application/json' : 'application/octet-stream' });
+    } catch {
+      await route.fulfill({ status: 404, body: 'not found' });
+    }
+  });
 }
