@@ -40,17 +40,23 @@ export function gradientPenaltyKernel(dims: Vec3, voxelSize: Vec3): Float32Array
   return out;
 }
 
-export function closedFormL2(field: Volume, b0Dir: Vec3, lambda = DEFAULT_CFL2_LAMBDA, mask?: Volume, opts?: ProgressOptions): Volume {
+/** padFactor: the zero-padding factor (padding.ts); 1 on a fast even grid solves the periodic problem, as tests want. */
+export interface ClosedFormL2Options extends ProgressOptions { padFactor?: number }
+
+/** The closed-form filter D / (D^2 + lambda |E|^2) at one k, 0 where both vanish (k = 0). */
+export function cfl2Weight(d: number, e2: number, lambda: number): number {
+  const den = d * d + lambda * e2;
+  return den > 0 ? d / den : 0;
+}
+
+export function closedFormL2(field: Volume, b0Dir: Vec3, lambda = DEFAULT_CFL2_LAMBDA, mask?: Volume, opts?: ClosedFormL2Options): Volume {
   if (!(lambda >= 0) || !Number.isFinite(lambda)) throw new Error(`closed-form L2 lambda must be >= 0, got ${lambda}`);
   const masked = applyMask(field, mask);
   const weights = (pd: Vec3) => {
     const d = dipoleKernel(pd, field.voxelSize, b0Dir);
     const e2 = gradientPenaltyKernel(pd, field.voxelSize);
-    for (let i = 0; i < d.length; i++) {
-      const den = d[i] * d[i] + lambda * e2[i];
-      d[i] = den > 0 ? d[i] / den : 0;
-    }
+    for (let i = 0; i < d.length; i++) d[i] = cfl2Weight(d[i], e2[i], lambda);
     return d;
   };
-  return applyMask(withData(field, filterReal(masked.data, field.dims, weights, opts)), mask);
+  return applyMask(withData(field, filterReal(masked.data, field.dims, weights, opts, opts?.padFactor)), mask);
 }
