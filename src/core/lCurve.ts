@@ -111,7 +111,8 @@ export function lCurve(field: Volume, b0Dir: Vec3, opts: LCurveOptions = {}): LC
   return { points, corner, cornerIndex, cornerAtEdge, inflection };
 }
 
-const LOG_TOLERANCE = 1e-3;
+// 1% in lambda: far finer than the curve pins the choice down
+const LOG_TOLERANCE = 0.01;
 
 /** Golden-section search for the maximum of f between lo and hi, in ln lambda. */
 function maximise(f: (lambda: number) => number, lo: number, hi: number): number {
