@@ -14,7 +14,7 @@ export const classicalMethods: MethodEntry[] = [
   {
     id: 'cfl2',
     kind: 'classical',
-    summary: `closed-form L2 with a gradient penalty (--lambda, default ${DEFAULT_CFL2_LAMBDA})`,
+    summary: `closed-form L2 with a gradient penalty (--lambda L|auto|auto-inflection, default ${DEFAULT_CFL2_LAMBDA})`,
     flags: ['lambda'],
     run: async (field, b0Dir, p, onProgress) => closedFormL2(field, b0Dir, p.lambda ?? DEFAULT_CFL2_LAMBDA, p.mask, { onProgress, signal: p.signal }),
   },

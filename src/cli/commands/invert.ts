@@ -4,6 +4,7 @@ import { InputError } from '../../io/inputError';
 import { parseFlags, UsageError, type FlagSpecs } from '../args';
 import { withProgress, type CommandContext } from '../context';
 import { chooseB0Dir, describeAcquisition } from '../acquisitionReport';
+import { chooseLambda, LAMBDA_HELP, lambdaDescription, parseLambdaFlag, type LambdaRule } from '../autoLambda';
 import { checkOutputPath, writeVolumeFile } from '../files';
 import { chooseFieldUnits, UNIT_FLAGS } from '../fieldUnits';
 import { READ_FLAGS, readInput, readMask } from '../inputs';
@@ -18,7 +19,7 @@ export const INVERT_FLAGS: FlagSpecs = {
   b0dir: { kind: 'value', help: 'x,y,z: B0 direction in voxel axes (default: from the header)' },
   volume: { kind: 'value', help: 'N: which volume of a 4-D field map (0-based)' },
   threshold: { kind: 'value', help: 'T: TKD threshold on |D|' },
-  lambda: { kind: 'value', help: 'L: closed-form L2 regularisation weight' },
+  lambda: { kind: 'value', help: LAMBDA_HELP },
   patch: { kind: 'value', help: 'N: patch edge in voxels (learned methods)' },
   overlap: { kind: 'value', help: 'F: patch overlap fraction 0..0.75 (learned methods)' },
   backend: { kind: 'value', help: 'wasm|cpu: tfjs backend (learned methods)' },
@@ -34,9 +35,10 @@ export async function invertCommand(argv: string[], ctx: CommandContext): Promis
   }
   const backend = flags.string('backend');
   if (backend !== undefined && backend !== 'wasm' && backend !== 'cpu') throw new InputError(`--backend: expected wasm or cpu, got "${backend}"`);
+  const lambdaFlag = parseLambdaFlag(flags.string('lambda'));
   const params: MethodParams = {
     threshold: flags.number('threshold', { min: Number.MIN_VALUE, max: 2 / 3 }),
-    lambda: flags.number('lambda', { min: 0 }),
+    lambda: lambdaFlag.lambda,
     patch: flags.number('patch', { min: 8, max: 512, integer: true }),
     overlap: flags.number('overlap', { min: 0, max: 0.75 }),
     backend: backend as Backend | undefined,
@@ -54,7 +56,17 @@ export async function invertCommand(argv: string[], ctx: CommandContext): Promis
   const b0 = chooseB0Dir(field, flags.vec3s('b0dir')[0]);
   ctx.err(describeAcquisition(fieldPath, field, b0));
 
+  let lambdaRule: LambdaRule | undefined;
+  const requestedRule = lambdaFlag.rule;
+  if (requestedRule) {
+    const chosen = await withProgress(ctx, 'L-curve', (onProgress) => chooseLambda(field, b0.b0Dir, params.mask, requestedRule, onProgress));
+    ctx.err(chosen.report);
+    params.lambda = chosen.lambda;
+    lambdaRule = chosen.rule;
+  }
+
   const chi = await withProgress(ctx, `invert ${method.id}`, (onProgress) => method.run(field, b0.b0Dir, params, onProgress));
-  writeVolumeFile(out, chi, { description: `qsm invert ${method.id}`, sformCode: read.facts.sformCode });
+  const recorded = method.flags.includes('lambda') ? ` ${lambdaDescription(params.lambda, lambdaRule)}` : '';
+  writeVolumeFile(out, chi, { description: `qsm invert ${method.id}${recorded}`, sformCode: read.facts.sformCode });
   ctx.err(`wrote ${out}`);
 }
