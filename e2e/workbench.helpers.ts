@@ -21,12 +21,12 @@ export interface TestFile {
 export const nii = (name: string, vol: Volume): TestFile => ({ name, mimeType: 'application/gzip', buffer: Buffer.from(writeNifti(vol, { gzip: true })) });
 export const json = (name: string, obj: unknown): TestFile => ({ name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(obj)) });
 
-/** A 32^3 phantom on a tilted grid, its field in ppm, mask and ground truth, as a user would bring them. */
+/** A 32^3 phantom on a tilted grid, its field in ppm, mask, magnitude and ground truth, as a user would bring them. */
 export function smallDataset(edge = 32, tiltDeg = 15) {
   const g = exampleGeometry(edge, [1.5, 1.5, 1.5], tiltDeg);
   const p = brainPhantom({ dims: g.dims, voxelSize: g.voxelSize, affine: g.affine, seed: 3 });
   const field = forwardField(p.chi, g.b0Dir);
-  return { geometry: g, chi: p.chi, mask: p.mask, field };
+  return { geometry: g, chi: p.chi, mask: p.mask, magnitude: p.magnitude, field };
 }
 
 /** Dispatches dragover + drop with a real DataTransfer holding `files` on the element with `testid`. */

@@ -278,6 +278,8 @@ export function App() {
     return out;
   }, [items, ctx.field]);
   const referenceOnGrid = !!reference && !gridMessages.some((m) => !m.ok && m.name === reference.name);
+  // a magnitude off the field's grid stays out of the viewers (the grid check names it): the readout is per voxel
+  const magnitude = ctx.magnitude && !gridMessages.some((m) => !m.ok && m.name === ctx.magnitude!.name) ? ctx.magnitude : undefined;
 
   // Metrics, difference maps and scatter densities for each result against the chosen reference.
   useEffect(() => {
@@ -410,6 +412,7 @@ export function App() {
         <main className="main">
           <ResultsPanel
             field={ctx.field}
+            magnitude={magnitude}
             settings={ctx.settings}
             currentKey={ctx.key}
             reference={reference}

@@ -4,7 +4,7 @@ import { GAMMA_MHZ_PER_T } from '../io/units';
 import { differenceFileName, resultFileName } from './download';
 import type { LoadedItem } from './items';
 import { metricsCsv } from './metricsCsv';
-import { buildContext, prepareInput, symmetricWindow } from './workbenchContext';
+import { buildContext, magnitudeWindow, prepareInput, symmetricWindow } from './workbenchContext';
 
 const field = (data: number[], affine?: number[]): LoadedItem => ({
   id: 'f', name: 'sub-01_phase.nii.gz', role: 'field', origin: 'file', warnings: [],
@@ -52,6 +52,25 @@ describe('symmetricWindow', () => {
     const [lo, hi] = symmetricWindow(makeVolume([10, 10, 10], [1, 1, 1], undefined, data));
     expect(hi).toBeCloseTo(0.99, 2);
     expect(lo).toBe(-hi);
+  });
+});
+
+describe('magnitude', () => {
+  it('is the first loaded magnitude in the context, and stays out of the run input', () => {
+    const mag = (id: string): LoadedItem => ({ id, name: `${id}_magnitude.nii`, role: 'magnitude', origin: 'file', warnings: [], volume: makeVolume([2, 2, 1], [1, 1, 2]) });
+    const ctx = buildContext([field([1, 2, 3, 4]), mag('a'), mag('b')], {});
+    expect(ctx.magnitude?.id).toBe('a');
+    expect(prepareInput(ctx).field.data).toEqual(Float32Array.from([1, 2, 3, 4]));
+    expect(buildContext([field([1, 2, 3, 4])], {}).magnitude).toBeUndefined();
+  });
+
+  it('is windowed from 0 to its 99th percentile on any scanner scale, ignoring the background', () => {
+    // 1000 voxels of 1..1000 a.u. plus 1000 of background: the window ends at the 99th percentile of the signal
+    const data = Float32Array.from({ length: 2000 }, (_, i) => (i < 1000 ? 0 : i - 999));
+    const [lo, hi] = magnitudeWindow(makeVolume([20, 10, 10], [1, 1, 1], undefined, data));
+    expect(lo).toBe(0);
+    expect(hi).toBe(990);
+    expect(magnitudeWindow(makeVolume([2, 2, 2]))).toEqual([0, 1]);
   });
 });
 

@@ -11,6 +11,8 @@ import { allWithRole, firstWithRole, type LoadedItem } from './items';
 export interface WorkbenchContext {
   field?: LoadedItem;
   mask?: LoadedItem;
+  /** shown as a viewer beside the field for anatomy; no method uses it */
+  magnitude?: LoadedItem;
   sidecar?: LoadedItem;
   references: LoadedItem[];
   derived: DerivedAcquisition;
@@ -21,10 +23,11 @@ export interface WorkbenchContext {
 export function buildContext(items: LoadedItem[], edits: Partial<AcqSettings>): WorkbenchContext {
   const field = firstWithRole(items, 'field');
   const mask = firstWithRole(items, 'mask');
+  const magnitude = firstWithRole(items, 'magnitude');
   const sidecar = firstWithRole(items, 'sidecar');
   const derived = deriveAcquisition(field, sidecar);
   const settings = effectiveAcquisition(derived.settings, edits);
-  return { field, mask, sidecar, references: allWithRole(items, 'reference'), derived, settings, key: inputKey(settings, field?.id, mask?.id) };
+  return { field, mask, magnitude, sidecar, references: allWithRole(items, 'reference'), derived, settings, key: inputKey(settings, field?.id, mask?.id) };
 }
 
 export interface PreparedInput {
@@ -66,13 +69,26 @@ export function prepareInput(ctx: WorkbenchContext): PreparedInput {
   return { field, mask, metricsMask, b0Dir };
 }
 
-/** A symmetric display window from the 99th percentile of |v| over a sample of non-zero voxels. */
-export function symmetricWindow(v: Volume, fallback = 0.05): [number, number] {
+/** The 99th percentile of |v| over a sample of its non-zero voxels (at most ~200k); undefined if all are zero. */
+function percentile99Abs(v: Volume): number | undefined {
   const step = Math.max(1, Math.floor(v.data.length / 200_000));
   const vals: number[] = [];
   for (let i = 0; i < v.data.length; i += step) if (v.data[i] !== 0) vals.push(Math.abs(v.data[i]));
-  if (!vals.length) return [-fallback, fallback];
+  if (!vals.length) return undefined;
   vals.sort((a, b) => a - b);
-  const w = vals[Math.floor(0.99 * (vals.length - 1))] || fallback;
+  return vals[Math.floor(0.99 * (vals.length - 1))] || undefined;
+}
+
+/** A symmetric display window from the 99th percentile of |v| over a sample of non-zero voxels. */
+export function symmetricWindow(v: Volume, fallback = 0.05): [number, number] {
+  const w = percentile99Abs(v) ?? fallback;
   return [-w, w];
+}
+
+/**
+ * A magnitude image's display window: 0 to its 99th percentile, since magnitudes come on any scanner scale
+ * (0..1, 0..4095, ...) and a few bright vessels or fat voxels would otherwise leave the brain dark.
+ */
+export function magnitudeWindow(v: Volume): [number, number] {
+  return [0, percentile99Abs(v) ?? 1];
 }

@@ -10,7 +10,7 @@ import type { LoadedItem } from '../items';
 import { METHODS, methodLabel } from '../methods';
 import { metricsCsv, type MetricsRow } from '../metricsCsv';
 import { baseName } from '../roles';
-import { fieldInPpm, symmetricWindow } from '../workbenchContext';
+import { fieldInPpm, magnitudeWindow, symmetricWindow } from '../workbenchContext';
 import { MetricsTable } from './MetricsTable';
 import { ScatterPlot } from './ScatterPlot';
 import { ViewerGrid, type PanelSpec } from './ViewerGrid';
@@ -37,6 +37,8 @@ export interface MethodComparison {
 
 interface Props {
   field?: LoadedItem;
+  /** a magnitude image on the field's grid, shown beside the input for anatomy */
+  magnitude?: LoadedItem;
   settings: AcqSettings;
   currentKey: string;
   reference?: LoadedItem;
@@ -79,6 +81,8 @@ export function ResultsPanel(p: Props) {
   }, [p.field, p.settings]);
   const fieldWindow = useMemo(() => (fieldPpm ? symmetricWindow(fieldPpm) : ([-0.05, 0.05] as [number, number])), [fieldPpm]);
   const half = (p.chiWindow[1] - p.chiWindow[0]) / 4;
+  const magVolume = p.magnitude?.volume;
+  const magWindow = useMemo(() => (magVolume ? magnitudeWindow(magVolume) : undefined), [magVolume]);
 
   if (!p.field?.volume) {
     return (
@@ -91,6 +95,7 @@ export function ResultsPanel(p: Props) {
 
   const top: PanelSpec[] = [];
   if (fieldPpm) top.push({ id: 'input', title: `Input field: ${p.field.name}`, volume: fieldPpm, kind: 'field' });
+  if (magVolume) top.push({ id: 'magnitude', title: `Magnitude: ${p.magnitude!.name}`, volume: magVolume, kind: 'magnitude', window: magWindow });
   if (p.reference?.volume) top.push({ id: `ref-${p.reference.id}`, title: `Reference: ${p.reference.name}`, volume: p.reference.volume, kind: 'chi' });
   for (const id of order) {
     const r = p.results[id]!;

@@ -10,6 +10,8 @@ export interface PanelSpec {
   volume: Volume;
   kind: 'chi' | 'field' | 'diff' | 'magnitude';
   stale?: boolean;
+  /** its own display window; panels without one share the window of their kind */
+  window?: DisplayWindow;
 }
 
 interface Props {
@@ -41,7 +43,7 @@ export function ViewerGrid({ top, bottom, chiWindow, fieldWindow, diffWindow, sl
     return p.volume.data[i + nx * (j + ny * k)];
   };
   const windowOf = (p: PanelSpec): DisplayWindow =>
-    p.kind === 'diff' ? diffWindow : p.kind === 'field' ? fieldWindow : p.kind === 'magnitude' ? [0, 1] : chiWindow;
+    p.window ?? (p.kind === 'diff' ? diffWindow : p.kind === 'field' ? fieldWindow : p.kind === 'magnitude' ? [0, 1] : chiWindow);
   // both rows share the top row's columns; differences sit under their methods, the legend under input/reference
   const columns = Math.max(top.length, 1);
   const row = (panels: PanelSpec[], label: string, lead?: ReactNode) => (
@@ -73,7 +75,8 @@ export function ViewerGrid({ top, bottom, chiWindow, fieldWindow, diffWindow, sl
               const v = valueAt(p);
               return (
                 <span key={p.id} className="readout-item">
-                  {p.title.split(':')[0]} <strong>{v === undefined ? '—' : v.toFixed(4)}</strong>{' '}
+                  {p.title.split(':')[0]} <strong>{v === undefined ? '—' : v.toFixed(4)}</strong>
+                  {p.kind === 'magnitude' && <span className="muted"> a.u.</span>}{' '}
                 </span>
               );
             })}
