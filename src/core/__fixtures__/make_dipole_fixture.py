@@ -3,15 +3,16 @@ independently with numpy, its padded forward field, TKD, closed-form L2 and 3-or
 for src/core/dipole.fixture.test.ts.
 
 Run: /usr/bin/python3 src/core/__fixtures__/make_dipole_fixture.py
-Conventions follow DESIGN.md: arrays flattened x fastest (numpy shape (nz, ny, nx)); kernel
-k_i = fftfreq(N_i, d_i), D = 1/3 - (k.b)^2/|k|^2, D(0) = 0; zero padding at the high end of each
-axis to the next 2^a 3^b 5^c >= ceil(1.5 N) (even along x); field = real(ifftn(D fftn(chi))) cropped.
+Conventions follow DESIGN.md: arrays flattened x fastest (numpy shape (nz, ny, nx)); the kernel,
+padding and filtering are dipole_numpy.py's (shared with bench/brain_roundtrip.py);
+field = real(ifftn(D fftn(chi))) cropped.
 """
 import json
-import math
 import os
 
 import numpy as np
+
+import dipole_numpy as dn  # the numpy dipole reference shared with bench/brain_roundtrip.py (this folder)
 
 DIMS = (16, 14, 10)  # nx, ny, nz
 VOXEL = (0.9, 1.1, 1.6)  # mm
@@ -21,54 +22,9 @@ CFL2_LAMBDA = 0.05
 COSMOS_DIRS = [B0, np.array([0.0, 0.0, 1.0]), np.array([0.6, 0.5, 0.62])]
 
 
-def fast_size(n):
-    m = n
-    while True:
-        r = m
-        for p in (2, 3, 5):
-            while r % p == 0:
-                r //= p
-        if r == 1:
-            return m
-        m += 1
-
-
-def pad_shape():
-    s = [fast_size(math.ceil(1.5 * n)) for n in DIMS]
-    while s[0] % 2:  # x even, as src/core/padding.ts (for its real-input FFT)
-        s[0] = fast_size(s[0] + 1)
-    return tuple(s)
-
-
-def kgrid(shape_xyz):
-    ks = [np.fft.fftfreq(n, d) for n, d in zip(shape_xyz, VOXEL)]
-    # arrays indexed [z, y, x]
-    kz, ky, kx = np.meshgrid(ks[2], ks[1], ks[0], indexing="ij")
-    return kx, ky, kz
-
-
 def dipole(shape_xyz, b):
-    b = b / np.linalg.norm(b)
-    kx, ky, kz = kgrid(shape_xyz)
-    k2 = kx ** 2 + ky ** 2 + kz ** 2
-    with np.errstate(invalid="ignore", divide="ignore"):
-        d = 1 / 3 - (kx * b[0] + ky * b[1] + kz * b[2]) ** 2 / k2
-    d[k2 == 0] = 0
-    return d
-
-
-def pad(v, shape_xyz):
-    out = np.zeros(tuple(reversed(shape_xyz)))
-    out[: v.shape[0], : v.shape[1], : v.shape[2]] = v
-    return out
-
-
-def crop(v):
-    return v[: DIMS[2], : DIMS[1], : DIMS[0]]
-
-
-def filt(v, h):
-    return crop(np.real(np.fft.ifftn(h * np.fft.fftn(pad(v, pad_shape())))))
+    """D indexed [z, y, x], as this script's arrays are."""
+    return dn.dipole(shape_xyz, VOXEL, b).T
 
 
 def phantom():
@@ -89,10 +45,10 @@ def f32(a):
 
 
 def main():
-    ps = pad_shape()
+    ps = dn.pad_shape(DIMS)
     chi32, mask = phantom()
     chi = chi32.astype(np.float64)
-    fields32 = [filt(chi, dipole(ps, b)).astype(np.float32) for b in COSMOS_DIRS]
+    fields32 = [dn.filtered(chi, dipole(ps, b)).astype(np.float32) for b in COSMOS_DIRS]
     field = fields32[0].astype(np.float64)
     fm = np.where(mask, field, 0.0)
 
@@ -100,21 +56,21 @@ def main():
     d_trunc = np.where(np.abs(d) >= TKD_T, d, np.sign(d) * TKD_T)  # sign(0) = 0: D = 0 stays 0
     h_tkd = np.zeros_like(d)
     h_tkd[d_trunc != 0] = 1.0 / d_trunc[d_trunc != 0]
-    tkd = np.where(mask, filt(fm, h_tkd), 0.0)
+    tkd = np.where(mask, dn.filtered(fm, h_tkd), 0.0)
 
-    e2 = sum(np.abs(1 - np.exp(-2j * np.pi * k * dv)) ** 2 / dv ** 2 for k, dv in zip(kgrid(ps), VOXEL))
+    e2 = dn.gradient_penalty(ps, VOXEL).T
     den = d ** 2 + CFL2_LAMBDA * e2
     h_l2 = np.where(den > 0, d / np.where(den > 0, den, 1), 0.0)
-    cfl2 = np.where(mask, filt(fm, h_l2), 0.0)
+    cfl2 = np.where(mask, dn.filtered(fm, h_l2), 0.0)
 
     num = np.zeros(tuple(reversed(ps)), complex)
     dsum = np.zeros(tuple(reversed(ps)))
     for f, b in zip(fields32, COSMOS_DIRS):
         db = dipole(ps, b)
-        num += db * np.fft.fftn(pad(np.where(mask, f.astype(np.float64), 0.0), ps))
+        num += db * np.fft.fftn(dn.pad(np.where(mask, f.astype(np.float64), 0.0), db.shape))
         dsum += db ** 2
     spec = np.where(dsum > 1e-6, num / np.where(dsum > 1e-6, dsum, 1), 0)
-    cosmos = np.where(mask, crop(np.real(np.fft.ifftn(spec))), 0.0)
+    cosmos = np.where(mask, np.real(np.fft.ifftn(spec))[: DIMS[2], : DIMS[1], : DIMS[0]], 0.0)
 
     out = {
         "dims": list(DIMS), "voxelSize": list(VOXEL), "padDims": list(ps), "b0Dir": B0.tolist(),
