@@ -4,10 +4,10 @@ For two acquisitions of the same analytic phantom -- 1 mm isotropic, axial (160x
 1x1x2 mm with the slices tilted 25 degrees about x (160x200x80) -- it writes chi with nibabel, runs
     npm run qsm -- forward --chi chi.nii.gz --out field.nii.gz
     npm run qsm -- invert  --field field.nii.gz --method tkd --out tkd.nii.gz
-and recomputes both steps in numpy (float64) from DESIGN.md's formulas: B0 direction from the affine,
-dipole kernel k_i = m_i / (N_i d_i), D = 1/3 - (k.b)^2/|k|^2, zero padding to >= 1.5x each axis (5-smooth
-sizes), TKD threshold 0.19 with the sign kept. It prints the NRMSE (%, inside the brain) of our field and
-our TKD against numpy's (target < 2 %), and the wall times.
+and recomputes both steps in numpy (float64) from DESIGN.md's formulas: B0 direction from the affine, then
+src/core/__fixtures__/dipole_numpy.py (dipole kernel k_i = m_i / (N_i d_i), D = 1/3 - (k.b)^2/|k|^2, zero
+padding to >= 1.5x each axis, 5-smooth sizes), TKD threshold 0.19 with the sign kept. It prints the NRMSE
+(%, inside the brain) of our field and our TKD against numpy's (target < 2 %), and the wall times.
 
 Usage: /usr/bin/python3 bench/brain_roundtrip.py [--keep DIR]   (data go to a temp folder, never the repo)
 """
@@ -25,6 +25,8 @@ import nibabel as nib
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "src", "core", "__fixtures__"))
+import dipole_numpy as dn  # noqa: E402  the numpy dipole reference (kernel, padding, filtering) shared with the core fixture
 THRESHOLD = 0.19
 
 
@@ -80,34 +82,9 @@ def b0_dir(affine):
     return b / np.linalg.norm(b)
 
 
-def fast_size(n):
-    m = n
-    while True:
-        r = m
-        for p in (2, 3, 5):
-            while r % p == 0:
-                r //= p
-        if r == 1:
-            return m
-        m += 1
-
-
-def kernel(shape, voxel, b):
-    k = np.meshgrid(*[np.fft.fftfreq(n, d) for n, d in zip(shape, voxel)], indexing="ij")
-    k2 = k[0] ** 2 + k[1] ** 2 + k[2] ** 2
-    kb = k[0] * b[0] + k[1] * b[1] + k[2] * b[2]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        d = 1 / 3 - kb**2 / k2
-    d[0, 0, 0] = 0
-    return d
-
-
 def filtered(data, voxel, weights_of_d, b):
-    shape = tuple(fast_size(math.ceil(n * 1.5)) for n in data.shape)
-    spec = np.fft.fftn(data.astype(np.float64), s=shape)
-    spec *= weights_of_d(kernel(shape, voxel, b))
-    out = np.real(np.fft.ifftn(spec))
-    return out[: data.shape[0], : data.shape[1], : data.shape[2]]
+    h = weights_of_d(dn.dipole(dn.pad_shape(data.shape), voxel, b))
+    return dn.filtered(data.astype(np.float64), h)
 
 
 def np_forward(chi, voxel, b):
