@@ -42,7 +42,9 @@ mkdir -p "$RUNS"
 echo "run_all start $(date -u +%FT%TZ): pretrain ${PRETRAIN_MIN} min at lr ${PRETRAIN_LR} loss ${PRETRAIN_LOSS}${PRETRAIN_INIT:+ from $PRETRAIN_INIT}, finetune ${FINETUNE_MIN} min loss ${FINETUNE_LOSS}, patch ${PATCH} of grid ${GRID}, batch ${BATCH}, c0 ${BASE_CHANNELS}"
 
 children=()
-trap 'echo "run_all: stopping, children checkpoint"; for p in "${children[@]}"; do pkill -TERM -P "$p"; kill -TERM "$p" 2>/dev/null; done; wait; exit 143' TERM INT
+# TERM goes to the train.py processes themselves (matched by their --out under RUNS): signalling the
+# background subshells did not reach them (measured: both kept training after run_all had exited).
+trap 'echo "run_all: stopping, train.py checkpoints"; pkill -TERM -f -- "training/train.py .*--out $RUNS/"; wait; exit 143' TERM INT
 
 train() { # name arch stage minutes [init]
   local name=$1 arch=$2 stage=$3 minutes=$4 init=${5:-}
