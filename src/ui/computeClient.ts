@@ -2,7 +2,7 @@
 import type { Vec3, Volume } from '../core/volume';
 import type { NiftiRead } from '../io/readNifti';
 import {
-  computeTransferables, type ExampleDataset, type ExampleOptions, type FromCompute, type QualityMetrics,
+  computeTransferables, type ExampleDataset, type ExampleOptions, type FromCompute, type LCurve, type QualityMetrics,
   type ScatterDensity, type ToCompute,
 } from '../worker/computeProtocol';
 import { copyVolume } from './volumeCopy';
@@ -54,6 +54,15 @@ export class ComputeClient {
       onProgress,
     );
     return { jobId, result: done.then((m) => (m as Extract<FromCompute, { type: 'cosmos' }>).chi) };
+  }
+
+  /** The closed-form L2 L-curve of `field` (ppm), for choosing its lambda; cancellable by jobId. */
+  lCurve(field: Volume, b0Dir: Vec3, mask: Volume | undefined, onProgress?: Progress) {
+    const { jobId, done } = this.job(
+      (id) => ({ type: 'lcurve', jobId: id, field: copyVolume(field), b0Dir, mask: mask && copyVolume(mask) }),
+      onProgress,
+    );
+    return { jobId, result: done.then((m) => (m as Extract<FromCompute, { type: 'lcurve' }>).curve as LCurve) };
   }
 
   compare(estimate: Volume, reference: Volume, mask: Volume): Promise<Comparison> {

@@ -1,10 +1,11 @@
 /// <reference lib="webworker" />
 /**
- * The compute worker: reading NIfTI files, example dataset, COSMOS, metrics, difference maps and scatter densities,
- * off the UI thread.
+ * The compute worker: reading NIfTI files, example dataset, COSMOS, the closed-form L2 L-curve, metrics, difference
+ * maps and scatter densities, off the UI thread.
  * Thin: the numerics live in src/core. One job at a time; a cancel aborts the running job at its next check.
  */
 import { cosmos, orientationsOf } from '../core/cosmos';
+import { lCurve } from '../core/lCurve';
 import { computeMetrics } from '../core/metrics';
 import { buildExample } from '../core/phantomExample';
 import { seededRng } from '../core/phantomRandom';
@@ -90,6 +91,8 @@ scope.onmessage = (e: MessageEvent<ToCompute>) => {
       } else if (msg.type === 'cosmos') {
         const chi = cosmos(orientationsOf(msg.fields, msg.b0Dirs), msg.mask, { onProgress, signal: controller.signal });
         send({ type: 'cosmos', jobId: msg.jobId, chi });
+      } else if (msg.type === 'lcurve') {
+        send({ type: 'lcurve', jobId: msg.jobId, curve: lCurve(msg.field, msg.b0Dir, { mask: msg.mask, onProgress, signal: controller.signal }) });
       } else if (msg.type === 'compare') {
         const { estimate, reference, mask } = msg;
         send({

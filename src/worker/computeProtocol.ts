@@ -1,12 +1,15 @@
 /**
  * The typed message protocol between the UI and the compute worker, which does the heavy work that is not a
- * model: building the example dataset, forward simulation, COSMOS, metrics, difference maps and scatter densities.
+ * model: building the example dataset, forward simulation, COSMOS, the closed-form L2 L-curve, metrics, difference maps
+ * and scatter densities.
  * Volumes cross with their buffers transferred, not copied.
  */
+import type { LCurve } from '../core/lCurve';
 import type { ExampleDataset, ExampleOptions } from '../core/phantomExample';
 import type { Vec3, Volume } from '../core/volume';
 import type { NiftiRead } from '../io/readNifti';
 
+export type { LCurve, LCurvePoint } from '../core/lCurve';
 export type { ExampleDataset, ExampleOptions } from '../core/phantomExample';
 
 /** The metrics of DESIGN.md, inside the mask (nrmse and hfen in percent, psnr in dB). */
@@ -36,6 +39,8 @@ export type ToCompute =
   | { type: 'example'; jobId: string; options: ExampleOptions }
   | { type: 'cosmos'; jobId: string; fields: Volume[]; b0Dirs: Vec3[]; mask?: Volume }
   | { type: 'compare'; jobId: string; estimate: Volume; reference: Volume; mask: Volume; maxSamples: number; bins: number }
+  /** the L-curve of closed-form L2 on this field (ppm), on core's default lambda grid and padding, as cfl2 runs it */
+  | { type: 'lcurve'; jobId: string; field: Volume; b0Dir: Vec3; mask?: Volume }
   | { type: 'cancel'; jobId: string };
 
 export type FromCompute =
@@ -44,6 +49,7 @@ export type FromCompute =
   | { type: 'example'; jobId: string; dataset: ExampleDataset }
   | { type: 'cosmos'; jobId: string; chi: Volume }
   | { type: 'compare'; jobId: string; metrics: QualityMetrics; difference: Volume; scatter: ScatterDensity }
+  | { type: 'lcurve'; jobId: string; curve: LCurve }
   | { type: 'error'; jobId: string; message: string }
   | { type: 'cancelled'; jobId: string };
 
@@ -59,6 +65,7 @@ export function computeTransferables(msg: ToCompute | FromCompute): Transferable
   if (msg.type === 'cosmos' && 'fields' in msg) vols.push(...msg.fields, ...(msg.mask ? [msg.mask] : []));
   if (msg.type === 'compare' && 'difference' in msg) vols.push(msg.difference);
   if (msg.type === 'compare' && 'estimate' in msg) vols.push(msg.estimate, msg.reference, msg.mask);
+  if (msg.type === 'lcurve' && 'field' in msg) vols.push(msg.field, ...(msg.mask ? [msg.mask] : []));
   const out: Transferable[] = [];
   for (const v of vols) if (!out.includes(v.data.buffer as ArrayBuffer)) out.push(v.data.buffer as ArrayBuffer);
   const counts = msg.type === 'compare' && 'scatter' in msg ? msg.scatter.counts.buffer : undefined;
