@@ -8,6 +8,7 @@ import { toPpm } from '../io/units';
 import type { BackendName, MethodId, MethodParams } from '../worker/protocol';
 import type { ExampleDataset, ExampleOptions } from '../worker/computeProtocol';
 import type { AcqSettings } from './acquisitionState';
+import { fixedLambda, lambdaFromCurve, methodSettingsKey, type LambdaMode, type UsedLambda } from './cfl2Lambda';
 import { AcquisitionPanel } from './components/AcquisitionPanel';
 import { ExamplePanel } from './components/ExamplePanel';
 import { FilePanel } from './components/FilePanel';
@@ -26,12 +27,17 @@ import { buildContext, prepareInput } from './workbenchContext';
 interface RunHandle {
   cancelled: boolean;
   runId?: string;
+  /** the compute job (the cfl2 L-curve) the run is waiting on, if any */
+  computeJobId?: string;
   cancel: () => void;
 }
 
 const VISITED_KEY = 'qsm-workbench-visited';
 const MAIN_MODEL: MethodId = 'adaptive-unet-tl';
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** A result is current while both the input (acquisition, files) and its method's own settings are unchanged. */
+const resultKey = (inputKey: string, m: MethodId, params: MethodParams, mode: LambdaMode) => `${inputKey}|${methodSettingsKey(m, params, mode)}`;
 
 function exampleItems(d: ExampleDataset): LoadedItem[] {
   const item = (name: string, role: Role, volume: Volume, extra: Partial<LoadedItem> = {}): LoadedItem => ({
@@ -73,6 +79,7 @@ export function App() {
   const [edits, setEdits] = useState<Partial<AcqSettings>>({});
   const [selected, setSelected] = useState<MethodId[]>(['tkd', 'cfl2']);
   const [params, setParams] = useState<MethodParams>({ tkdThreshold: DEFAULT_TKD_THRESHOLD, overlap: 0.25 });
+  const [lambdaMode, setLambdaMode] = useState<LambdaMode>('fixed');
   const [backend, setBackend] = useState<{ name: string; note?: string }>({ name: 'starting…' });
   const [preferredBackend, setPreferredBackend] = useState<BackendName | ''>('');
   const [runs, setRuns] = useState<Partial<Record<MethodId, RunState>>>({});
@@ -153,16 +160,29 @@ export function App() {
           continue;
         }
         setRun(m, { status: 'running', stage: 'starting' });
-        const { runId, result } = inf.run(m, input.field, input.mask, input.b0Dir, params, (done, total, stage) =>
-          setRun(m, { done, total, stage }),
-        );
-        state.runId = runId;
+        const onProgress = (done: number, total: number, stage: string) => setRun(m, { done, total, stage });
         try {
+          // cfl2's lambda: the fixed one, or chosen on this field's L-curve in the compute worker first
+          let lambda: UsedLambda | undefined;
+          if (m === 'cfl2') {
+            lambda = fixedLambda(params);
+            if (lambdaMode !== 'fixed') {
+              if (!compute.current) throw new Error('the compute worker is not available for the L-curve');
+              const job = compute.current.lCurve(input.field, input.b0Dir, input.mask, onProgress);
+              state.computeJobId = job.jobId;
+              lambda = lambdaFromCurve(await Promise.race([job.result, cancelled]), lambdaMode);
+              state.computeJobId = undefined;
+            }
+          }
+          const runParams = lambda ? { ...params, cfl2Lambda: lambda.value } : params;
+          const { runId, result } = inf.run(m, input.field, input.mask, input.b0Dir, runParams, onProgress);
+          state.runId = runId;
           // a cancel answers at once in the UI; whatever the worker still sends for this run is dropped
           const r = await Promise.race([result, cancelled]);
           if (r.chi.data.length !== input.field.data.length) throw new Error(`returned ${r.chi.dims.join('x')}, expected ${input.field.dims.join('x')}`);
           const chi: Volume = { ...input.field, data: r.chi.data };
-          setResults((prev) => ({ ...prev, [m]: { chi, seconds: r.seconds, backend: r.backend, key: runCtx.key, mask: input.metricsMask } }));
+          const key = resultKey(runCtx.key, m, params, lambdaMode);
+          setResults((prev) => ({ ...prev, [m]: { chi, seconds: r.seconds, backend: r.backend, key, mask: input.metricsMask, lambda } }));
           // the models' tfjs backend is what the header shows; classical methods run in plain JS ('cpu')
           if (METHODS.find((x) => x.id === m)?.kind === 'model') setBackend((b) => (b.name === r.backend ? b : { name: r.backend, note: b.note }));
           setRun(m, { status: 'done' });
@@ -177,7 +197,7 @@ export function App() {
       currentRun.current = undefined;
       setRunning(false);
     },
-    [params, report],
+    [params, lambdaMode, report],
   );
 
   const cancel = () => {
@@ -185,6 +205,7 @@ export function App() {
     if (!r) return;
     r.cancelled = true;
     if (r.runId) inference.current?.cancel(r.runId);
+    if (r.computeJobId) compute.current?.cancel(r.computeJobId);
     r.cancel();
   };
 
@@ -333,7 +354,8 @@ export function App() {
 
   const editedKeys = Object.keys(edits) as (keyof AcqSettings)[];
   const runnable = selected.filter(isRunnable);
-  const anyStale = Object.values(results).some((r) => r && r.key !== ctx.key);
+  const isStale = (m: MethodId) => results[m]?.key !== resultKey(ctx.key, m, params, lambdaMode);
+  const anyStale = (Object.keys(results) as MethodId[]).some(isStale);
 
   return (
     <div className="app">
@@ -388,6 +410,8 @@ export function App() {
             selected={selected}
             availability={availability}
             params={params}
+            lambdaMode={lambdaMode}
+            onLambdaMode={setLambdaMode}
             backend={backend.name}
             backendNote={backend.note}
             preferredBackend={preferredBackend}
@@ -414,7 +438,7 @@ export function App() {
             field={ctx.field}
             magnitude={magnitude}
             settings={ctx.settings}
-            currentKey={ctx.key}
+            isStale={isStale}
             reference={reference}
             referenceOnGrid={referenceOnGrid}
             references={allWithRole(items, 'reference')}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CFL2_LAMBDA } from '../core/closedFormL2';
 import type { LCurve } from '../core/lCurve';
-import { fixedLambda, lambdaDescription, lambdaFromCurve, methodSettingsKey } from './cfl2Lambda';
+import { fixedLambda, lambdaDescription, lambdaFromCurve, lambdaText, methodSettingsKey } from './cfl2Lambda';
 
 const curve = (corner: number, inflection?: number): LCurve => ({
   points: [], corner, cornerIndex: 3, cornerAtEdge: false, inflection,
@@ -17,6 +17,8 @@ describe('the cfl2 lambda choice', () => {
     const l = lambdaFromCurve(curve(0.2), 'inflection');
     expect(l).toMatchObject({ value: 0.2, rule: 'corner', requested: 'inflection' });
     expect(lambdaDescription(l)).toBe('lambda=0.2 (L-curve corner)');
+    expect(lambdaText(l)).toBe('λ = 0.2 mm² (L-curve corner: no inflection below the corner on the grid)');
+    expect(lambdaText(fixedLambda({}))).toBe(`λ = ${DEFAULT_CFL2_LAMBDA} mm² (fixed)`);
   });
 
   it('records a fixed lambda as the CLI does: the typed value, or the default when the box is empty', () => {

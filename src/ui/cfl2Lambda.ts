@@ -56,3 +56,9 @@ export function methodSettingsKey(method: MethodId, params: MethodParams, mode: 
   if (method === 'cfl2') return JSON.stringify(['cfl2', mode, mode === 'fixed' ? (params.cfl2Lambda ?? DEFAULT_CFL2_LAMBDA) : null]);
   return JSON.stringify([method, params.patch, params.overlap]);
 }
+
+/** How the result shows its lambda: `λ = 0.035 mm² (L-curve corner)`, `λ = 0.05 mm² (fixed)`. */
+export function lambdaText(l: UsedLambda): string {
+  const how = !l.rule ? 'fixed' : `L-curve ${l.rule}${l.requested ? `: no ${l.requested} below the corner on the grid` : ''}`;
+  return `λ = ${String(l.value)} mm² (${how})`;
+}

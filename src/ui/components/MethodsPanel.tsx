@@ -1,6 +1,7 @@
 /** Method choice, their parameters, the backend in use, and the run / cancel controls with progress per method. */
 import { DEFAULT_CFL2_LAMBDA } from '../../core/closedFormL2';
 import type { BackendName, MethodId, MethodParams } from '../../worker/protocol';
+import { LAMBDA_MODES, type LambdaMode } from '../cfl2Lambda';
 import { METHODS, type ModelAvailability } from '../methods';
 
 export interface RunState {
@@ -14,6 +15,9 @@ interface Props {
   selected: MethodId[];
   availability: Partial<Record<MethodId, ModelAvailability>>;
   params: MethodParams;
+  /** how the closed-form L2 lambda is set: the fixed value in params, or an L-curve rule */
+  lambdaMode: LambdaMode;
+  onLambdaMode: (m: LambdaMode) => void;
   backend: string;
   backendNote?: string;
   preferredBackend: BackendName | '';
@@ -85,11 +89,23 @@ export function MethodsPanel(p: Props) {
                 </label>
               )}
               {m.id === 'cfl2' && (
-                <label className="inline">
-                  λ
-                  <input type="number" step={0.01} min={0} placeholder={`${DEFAULT_CFL2_LAMBDA} (default)`} value={p.params.cfl2Lambda ?? ''} data-testid="cfl2-lambda"
-                    onChange={(e) => p.onParams({ ...p.params, cfl2Lambda: num(e.target.value) })} />
-                </label>
+                <div className="inline">
+                  <label className="inline">
+                    λ
+                    <select value={p.lambdaMode} data-testid="cfl2-lambda-mode" disabled={p.running}
+                      onChange={(e) => p.onLambdaMode(e.target.value as LambdaMode)}>
+                      {LAMBDA_MODES.map((o) => (
+                        <option key={o.mode} value={o.mode}>{o.label}</option>
+                      ))}
+                    </select>
+                  </label>
+                  {p.lambdaMode === 'fixed' ? (
+                    <input type="number" step={0.01} min={0} placeholder={`${DEFAULT_CFL2_LAMBDA} (default)`} value={p.params.cfl2Lambda ?? ''} data-testid="cfl2-lambda"
+                      aria-label="closed-form L2 lambda (mm²)" onChange={(e) => p.onParams({ ...p.params, cfl2Lambda: num(e.target.value) })} />
+                  ) : (
+                    <span className="muted small">chosen per field when run</span>
+                  )}
+                </div>
               )}
               {run && (
                 <div className="progress-line">

@@ -71,7 +71,7 @@ export function MetricsTable({ rows, labelOf, referenceName }: Props) {
           <tr key={r.method} data-testid={`metrics-row-${r.method}`}>
             <th scope="row">
               {labelOf(r.method)}
-              {r.stale && <span className="stale-badge" title="Computed with other acquisition settings: run again"> stale</span>}
+              {r.stale && <span className="stale-badge" title="Computed with other acquisition or method settings: run again"> stale</span>}
             </th>
             {COLUMNS.map((c) => {
               const v = value(r, c.key);

@@ -119,7 +119,7 @@ export function NiivuePanel({ id, title, volume, window: win, colormap, sliceTyp
     <figure className={`viewer-panel${stale ? ' stale' : ''}`} data-testid={`panel-${id}`}>
       <figcaption>
         <span className="panel-title">{title}</span>
-        {stale && <span className="stale-badge" title="Computed with other acquisition settings: run again">stale</span>}
+        {stale && <span className="stale-badge" title="Computed with other acquisition or method settings: run again">stale</span>}
       </figcaption>
       {failed ? (
         <p className="panel-error">{failed}</p>

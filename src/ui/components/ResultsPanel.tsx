@@ -5,12 +5,14 @@ import type { Volume } from '../../core/volume';
 import type { MethodId } from '../../worker/protocol';
 import type { QualityMetrics, ScatterDensity } from '../../worker/computeProtocol';
 import type { AcqSettings } from '../acquisitionState';
+import { lambdaDescription, lambdaText, type UsedLambda } from '../cfl2Lambda';
 import { differenceFileName, resultFileName, saveBlob, saveNifti } from '../download';
 import type { LoadedItem } from '../items';
 import { METHODS, methodLabel } from '../methods';
 import { metricsCsv, type MetricsRow } from '../metricsCsv';
 import { baseName } from '../roles';
 import { fieldInPpm, magnitudeWindow, symmetricWindow } from '../workbenchContext';
+import { LCurvePlot } from './LCurvePlot';
 import { MetricsTable } from './MetricsTable';
 import { ScatterPlot } from './ScatterPlot';
 import { ViewerGrid, type PanelSpec } from './ViewerGrid';
@@ -20,10 +22,12 @@ export interface MethodResult {
   chi: Volume;
   seconds: number;
   backend: string;
-  /** inputKey at run time: differs from the current one when the result is stale */
+  /** input and method settings at run time: differs from the current one when the result is stale */
   key: string;
   /** the mask the metrics use */
   mask: Volume;
+  /** closed-form L2 only: the lambda used and, when chosen on the L-curve, the curve */
+  lambda?: UsedLambda;
 }
 
 export interface MethodComparison {
@@ -40,7 +44,8 @@ interface Props {
   /** a magnitude image on the field's grid, shown beside the input for anatomy */
   magnitude?: LoadedItem;
   settings: AcqSettings;
-  currentKey: string;
+  /** whether a method's result was computed with other input or method settings than the current ones */
+  isStale: (id: MethodId) => boolean;
   reference?: LoadedItem;
   /** false when the reference is not on the field's grid (then there are no metrics) */
   referenceOnGrid: boolean;
@@ -99,18 +104,21 @@ export function ResultsPanel(p: Props) {
   if (p.reference?.volume) top.push({ id: `ref-${p.reference.id}`, title: `Reference: ${p.reference.name}`, volume: p.reference.volume, kind: 'chi' });
   for (const id of order) {
     const r = p.results[id]!;
-    top.push({ id: `chi-${id}`, title: methodLabel(id), volume: r.chi, kind: 'chi', stale: r.key !== p.currentKey });
+    // the lambda in full (rule, units) is in the section below the viewers; the title has room for the value
+    const title = r.lambda ? `${methodLabel(id)}, λ = ${r.lambda.value}` : methodLabel(id);
+    top.push({ id: `chi-${id}`, title, volume: r.chi, kind: 'chi', stale: p.isStale(id) });
   }
   const bottom: PanelSpec[] = [];
   for (const id of order) {
     const c = comparisonOf(id);
-    if (c) bottom.push({ id: `diff-${id}`, title: `${methodLabel(id)} − reference`, volume: c.difference, kind: 'diff', stale: p.results[id]!.key !== p.currentKey });
+    if (c) bottom.push({ id: `diff-${id}`, title: `${methodLabel(id)} − reference`, volume: c.difference, kind: 'diff', stale: p.isStale(id) });
   }
   const rows: MetricsRow[] = order.flatMap((id) => {
     const c = comparisonOf(id);
     const r = p.results[id]!;
-    return c ? [{ method: id, metrics: c.metrics, seconds: r.seconds, backend: r.backend, stale: r.key !== p.currentKey }] : [];
+    return c ? [{ method: id, metrics: c.metrics, seconds: r.seconds, backend: r.backend, stale: p.isStale(id) }] : [];
   });
+  const cfl2Lambda: UsedLambda | undefined = p.results.cfl2?.lambda;
   const inputBase = baseName(p.field.name);
   const refBase = p.reference ? baseName(p.reference.name) : 'reference';
   const geometry = p.field.volume;
@@ -119,7 +127,10 @@ export function ResultsPanel(p: Props) {
   const download = (id: MethodId, what: 'chi' | 'diff') => {
     try {
       if (what === 'chi') {
-        saveNifti(p.results[id]!.chi.data, geometry, resultFileName(inputBase, id), `QSM chi (ppm) by ${id} from ${inputBase}`, sform);
+        // cfl2 records its lambda as the CLI does; it comes before the input's name, which may be cut at 79 characters
+        const r = p.results[id]!;
+        const how = r.lambda ? ` ${lambdaDescription(r.lambda)}` : '';
+        saveNifti(r.chi.data, geometry, resultFileName(inputBase, id), `QSM chi (ppm) by ${id}${how} from ${inputBase}`, sform);
       } else {
         const c = comparisonOf(id)!;
         saveNifti(c.difference.data, geometry, differenceFileName(inputBase, id, refBase), `${id} minus ${refBase} (ppm)`, sform);
@@ -162,10 +173,21 @@ export function ResultsPanel(p: Props) {
       </div>
       {p.anyStale && (
         <p className="stale-notice" data-testid="stale-notice" role="status">
-          The acquisition settings changed after these results were computed: results marked <strong>stale</strong>. Run again to update them.
+          The acquisition or method settings changed after some results were computed: those are marked <strong>stale</strong>. Run again to update them.
         </p>
       )}
       <ViewerGrid top={top} bottom={bottom} chiWindow={p.chiWindow} fieldWindow={fieldWindow} diffWindow={[-half, half]} sliceType={p.sliceType} />
+
+      {cfl2Lambda && (
+        <section className="panel wide" aria-labelledby="lambda-heading">
+          <h2 id="lambda-heading">Closed-form L2 λ</h2>
+          <p className="lambda-used" data-testid="cfl2-lambda-used" data-value={cfl2Lambda.value}>
+            {lambdaText(cfl2Lambda)}
+            {p.isStale('cfl2') && <span className="stale-badge" title="Computed with other acquisition or method settings: run again"> stale</span>}
+          </p>
+          {cfl2Lambda.curve && <LCurvePlot used={{ ...cfl2Lambda, curve: cfl2Lambda.curve }} />}
+        </section>
+      )}
 
       {order.length > 0 && (
         <section className="panel wide" aria-labelledby="metrics-heading">
