@@ -4,13 +4,14 @@
  * lCurve.ts says how each fares on the phantom. The stderr line names both, so a user can compare.
  */
 import { DEFAULT_CFL2_LAMBDA } from '../core/closedFormL2';
+import { lambdaDescription as describe, pickLambda, roundLambda, type LambdaRule } from '../core/lambdaChoice';
 import { lCurve } from '../core/lCurve';
 import type { Vec3, Volume } from '../core/volume';
 import { InputError } from '../io/inputError';
 import { parseNumber } from './args';
 import type { ProgressFn } from './progress';
 
-export type LambdaRule = 'corner' | 'inflection';
+export type { LambdaRule };
 
 const RULES: Record<string, LambdaRule> = { auto: 'corner', 'auto-inflection': 'inflection' };
 
@@ -33,15 +34,12 @@ export interface ChosenLambda {
   report: string;
 }
 
-/** 3 significant digits, no trailing zeros: the chosen lambda is rounded to this, so the printed value reproduces the run. */
-const fmt = (x: number) => String(Number(x.toPrecision(3)));
+const fmt = (x: number) => String(roundLambda(x));
 
 export function chooseLambda(field: Volume, b0Dir: Vec3, mask: Volume | undefined, rule: LambdaRule, onProgress?: ProgressFn): ChosenLambda {
   const curve = lCurve(field, b0Dir, { mask, onProgress });
   const first = curve.points[0].lambda, last = curve.points[curve.points.length - 1].lambda;
-  let used = rule;
-  if (rule === 'inflection' && curve.inflection === undefined) used = 'corner';
-  const lambda = Number(fmt(used === 'inflection' ? curve.inflection! : curve.corner));
+  const { value: lambda, rule: used } = pickLambda(curve, rule);
   const parts = [
     `L-curve over ${curve.points.length} lambdas ${fmt(first)}..${fmt(last)}: corner ${fmt(curve.corner)}${curve.cornerAtEdge ? ' (at the grid edge)' : ''}`,
     `inflection ${curve.inflection === undefined ? 'none' : fmt(curve.inflection)}`,
@@ -52,5 +50,5 @@ export function chooseLambda(field: Volume, b0Dir: Vec3, mask: Volume | undefine
 
 /** What the output file's description records about lambda (given, default or chosen). */
 export function lambdaDescription(lambda: number | undefined, rule?: LambdaRule): string {
-  return `lambda=${String(lambda ?? DEFAULT_CFL2_LAMBDA)}${rule ? ` (L-curve ${rule})` : ''}`;
+  return describe(lambda ?? DEFAULT_CFL2_LAMBDA, rule);
 }

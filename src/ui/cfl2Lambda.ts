@@ -1,17 +1,17 @@
 /**
  * How the closed-form L2 lambda is set in the workbench: a fixed value (the literature default unless the user
  * types one), or chosen from the field's own L-curve (core/lCurve.ts, run in the compute worker) by its corner
- * (Bilgic 2014) or its inflection (Milovic 2021). The CLI's `--lambda auto|auto-inflection` makes the same choice;
- * the rounding and the description text below follow src/cli/autoLambda.ts, which the UI may not import
- * (.dependency-cruiser.cjs), so a lambda read off the screen or a file reproduces the run there too.
+ * (Bilgic 2014) or its inflection (Milovic 2021). The CLI's `--lambda auto|auto-inflection` makes the same choice
+ * through the same core/lambdaChoice.ts, so a lambda read off the screen or a file reproduces the run there too.
  */
 import { DEFAULT_CFL2_LAMBDA } from '../core/closedFormL2';
+import { lambdaDescription as describe, pickLambda, type LambdaRule } from '../core/lambdaChoice';
 import type { LCurve } from '../core/lCurve';
 import { DEFAULT_TKD_THRESHOLD } from '../core/tkd';
 import type { MethodId, MethodParams } from '../worker/protocol';
 
 export type LambdaMode = 'fixed' | 'corner' | 'inflection';
-export type LambdaRule = Exclude<LambdaMode, 'fixed'>;
+export type { LambdaRule };
 
 export const LAMBDA_MODES: { mode: LambdaMode; label: string }[] = [
   { mode: 'fixed', label: 'fixed value' },
@@ -29,14 +29,10 @@ export interface UsedLambda {
   curve?: LCurve;
 }
 
-/** 3 significant digits, as the CLI prints and records it. */
-export const roundLambda = (x: number) => Number(x.toPrecision(3));
-
 /** The lambda `rule` picks on `curve`, rounded as the CLI does; inflection falls back to the corner when absent. */
 export function lambdaFromCurve(curve: LCurve, rule: LambdaRule): UsedLambda {
-  const used: LambdaRule = rule === 'inflection' && curve.inflection === undefined ? 'corner' : rule;
-  const value = roundLambda(used === 'inflection' ? curve.inflection! : curve.corner);
-  return { value, rule: used, requested: used !== rule ? rule : undefined, curve };
+  const p = pickLambda(curve, rule);
+  return { value: p.value, rule: p.rule, requested: p.fellBack ? rule : undefined, curve };
 }
 
 /** The fixed lambda: the typed value, or the literature default when the box is empty. */
@@ -44,7 +40,7 @@ export const fixedLambda = (params: MethodParams): UsedLambda => ({ value: param
 
 /** What the exported file's description says about lambda: `lambda=0.035 (L-curve corner)` or `lambda=0.05`. */
 export function lambdaDescription(l: UsedLambda): string {
-  return `lambda=${String(l.value)}${l.rule ? ` (L-curve ${l.rule})` : ''}`;
+  return describe(l.value, l.rule);
 }
 
 /**
