@@ -33,7 +33,7 @@ import { applyMask } from './masking';
 import { paddedDims } from './padding';
 import { checkAbort, type ProgressOptions } from './progress';
 import { halfDims } from './rfft3';
-import { paddedSpectrum } from './spectralFilter';
+import { evenHalfWeights, paddedSpectrum } from './spectralFilter';
 import type { Vec3, Volume } from './volume';
 
 /** |D| below this is an exact zero after float rounding (the smallest true |D| on a 512^3 grid is ~1e-6 larger). */
@@ -65,25 +65,18 @@ export function normSpectrum(field: Volume, b0Dir: Vec3, mask?: Volume, padFacto
   checkAbort(opts);
   const dFull = dipoleKernel(padDims, field.voxelSize, b0Dir);
   const eFull = gradientPenaltyKernel(padDims, field.voxelSize);
+  // |E|^2 is even in k, so its "even part" is itself: the same half-grid extraction serves both kernels
+  const d = evenHalfWeights(dFull, padDims), e2 = evenHalfWeights(eFull, padDims);
   const [px, py, pz] = padDims;
   const hx = halfDims(padDims)[0];
-  const n = hx * py * pz;
-  const d = new Float32Array(n), e2 = new Float32Array(n), power = new Float64Array(n);
+  const n = d.length;
+  const power = new Float64Array(n);
   const scale = 1 / (px * py * pz);
-  let o = 0;
-  for (let z = 0; z < pz; z++) {
-    const mz = (pz - z) % pz;
-    for (let y = 0; y < py; y++) {
-      const my = (py - y) % py;
-      const row = px * (y + py * z), mrow = px * (my + py * mz);
-      for (let x = 0; x < hx; x++, o++) {
-        d[o] = 0.5 * (dFull[row + x] + dFull[mrow + ((px - x) % px)]);
-        e2[o] = eFull[row + x];
-        // kx = 0 and kx = px/2 are their own mirrors in x; every other stored bin stands for two
-        const weight = x === 0 || 2 * x === px ? 1 : 2;
-        power[o] = weight * scale * (spec.re[o] * spec.re[o] + spec.im[o] * spec.im[o]);
-      }
-    }
+  for (let o = 0; o < n; o++) {
+    // kx = 0 and kx = px/2 are their own mirrors in x; every other stored bin stands for two
+    const x = o % hx;
+    const weight = x === 0 || 2 * x === px ? 1 : 2;
+    power[o] = weight * scale * (spec.re[o] * spec.re[o] + spec.im[o] * spec.im[o]);
   }
   for (let i = 0; i < n; i++) if (Math.abs(d[i]) < ZERO_D) power[i] = 0;
   return { d, e2, power, padDims };
