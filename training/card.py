@@ -157,6 +157,10 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command):
         L.append(f"| {s['stage']} (`{os.path.relpath(n)}`) | {s.get('loss', 'l1').upper()} | {s['samples']:,} | "
                  f"{s['step']:,} | {s['elapsed'] / 60:.1f} | {s['batch']} | {s['patch']} / {_arg(s, '--grid', 64)} | "
                  f"{s.get('finished_utc', '?')} |")
+    first_init = summaries[runs[0]].get("init")
+    if first_init and os.path.isdir(first_init):
+        L += ["", f"The first stage started from the exported weights in `{first_init}` (float16; its card lists "
+              "the training before that)."]
     total_min = sum(summaries[n]["elapsed"] for n in runs) / 60
     L += ["", f"Total: {sum(summaries[n]['samples'] for n in runs):,} samples in {total_min:.0f} min of training."]
     L += ["", f"Hardware: a shared machine with 2 CPU cores ({platform.machine()}), no GPU; each model trained with "

@@ -69,3 +69,20 @@ def test_masked_l2_ignores_outside():
     t[..., 1] = 100
     assert float(masked_l2(p, t, mask)) == 4.0
     assert float(masked_l2(p, torch.full_like(p, 3.0))) == 9.0
+
+
+def test_a_run_can_start_from_an_exported_model(tmp_path):
+    """--init models/<id>: the committed (float16) weights, so a fresh clone can continue training."""
+    from export import export
+    from train import initial_weights
+
+    torch.manual_seed(0)
+    m = build("adaptive-unet", 4)
+    export(m, str(tmp_path / "m"), "adaptive-unet", "adaptive-unet", dtype="float16")  # rounds m in place
+    state = initial_weights(str(tmp_path / "m"), "adaptive-unet")
+    for k, v in m.state_dict().items():
+        assert torch.equal(state[k], v), k
+    import pytest
+
+    with pytest.raises(SystemExit, match="not a unet"):
+        initial_weights(str(tmp_path / "m"), "unet")

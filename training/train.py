@@ -137,6 +137,23 @@ def synthetic_val_set(patch, n=8, seed=12345, grid=64):
     return next(batch_stream(np.random.default_rng(seed), patch, n, grid, patches_per_sim=2))
 
 
+def initial_weights(path, arch):
+    """Model weights that start a run: a checkpoint (last.pt), or an exported model directory
+    (models/<id>/, float16 as committed), so a fresh clone can continue training the committed models
+    without the gitignored checkpoints (the optimiser state starts afresh)."""
+    if os.path.isdir(path):
+        from export import load_export
+
+        model, q = load_export(path)
+        if q["architecture"] != arch:
+            raise SystemExit(f"--init {path} is a {q['architecture']}, not a {arch}")
+        return model.state_dict()
+    ck = torch.load(path, map_location="cpu")
+    if ck.get("arch", arch) != arch:
+        raise SystemExit(f"--init {path} is a {ck['arch']}, not a {arch}")
+    return ck["model"]
+
+
 def save_checkpoint(path, state):
     tmp = path + ".tmp"
     torch.save(state, tmp)
@@ -157,7 +174,8 @@ def parse(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--arch", choices=["adaptive-unet", "unet"], required=True)
     ap.add_argument("--stage", choices=["pretrain", "finetune"], required=True)
-    ap.add_argument("--init", help="checkpoint whose model weights start this run (fine-tuning)")
+    ap.add_argument("--init", help="checkpoint (last.pt) or exported model directory (models/<id>) whose weights "
+                                   "start this run")
     ap.add_argument("--minutes", type=float, required=True, help="training wall-clock budget (all resumes together)")
     ap.add_argument("--patch", type=int, default=48)
     ap.add_argument("--batch", type=int, default=2)
@@ -196,9 +214,8 @@ def main(argv=None):
         step, samples, elapsed, resumes = ck["step"], ck["samples"], ck["elapsed"], ck["resumes"] + 1
         print(f"resumed from {last}: step {step}, {samples} samples, {elapsed / 60:.1f} min", flush=True)
     elif a.init:
-        ck = torch.load(a.init, map_location="cpu")
-        model.load_state_dict(ck["model"])
-        print(f"initialised from {a.init} ({ck.get('samples')} samples of {ck.get('stage')})", flush=True)
+        model.load_state_dict(initial_weights(a.init, a.arch))
+        print(f"initialised from {a.init}", flush=True)
         opt = make_optimizer(model, a.stage, a.lr)
 
     torch.manual_seed(a.seed * 1000 + resumes)
