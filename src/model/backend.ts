@@ -4,8 +4,8 @@
  * tfjs error), hands over to the next one, which runs only the patches not yet done: finished patches
  * are already in the caller's blender, so nothing computed is lost.
  */
-import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from './startBackend';
+import { discardBackendInstance, gpuWatch, type GpuWatch } from './gpuWatch';
 
 export type { BackendName } from './startBackend';
 
@@ -42,10 +42,6 @@ export interface FallbackResult {
   failures: string[];
 }
 
-export function isAbort(e: unknown, signal?: AbortSignal): boolean {
-  return (signal?.aborted ?? false) || (e instanceof Error && e.name === 'AbortError');
-}
-
 /**
  * Lets queued events (a worker's 'cancel' message) run. Without it a patch loop on WASM/CPU only yields
  * through promise microtasks (tensor.data() resolves at once), so a cancel would wait for the whole run.
@@ -56,41 +52,6 @@ function checkAbort(signal?: AbortSignal): void {
   if (signal?.aborted) throw signal.reason ?? new DOMException('cancelled', 'AbortError');
 }
 
-interface GpuDevice {
-  lost?: Promise<{ message: string }>;
-  pushErrorScope?(filter: 'validation' | 'out-of-memory' | 'internal'): void;
-  popErrorScope?(): Promise<{ message: string } | null>;
-}
-
-/**
- * WebGPU reports most failures out of band: a lost device through `device.lost`, and out-of-memory or
- * an invalid shader through error scopes, while the kernel quietly returns zeros (measured: tfjs's Conv3D
- * shader fails to compile on SwiftShader and conv3d returns all zeros). Each patch runs inside
- * error scopes, and any error they catch fails the patch. Other backends throw, and need none of this.
- */
-function gpuWatch(name: BackendName) {
-  let lostMessage: string | null = null;
-  const device = name === 'webgpu' ? (tf.backend() as unknown as { device?: GpuDevice }).device : undefined;
-  device?.lost?.then((info) => (lostMessage = `WebGPU device lost: ${info.message || 'no reason given'}`));
-  const filters = ['validation', 'out-of-memory', 'internal'] as const;
-  const scoped = !!(device?.pushErrorScope && device.popErrorScope);
-  return {
-    begin() {
-      if (scoped) for (const f of filters) device!.pushErrorScope!(f);
-    },
-    /** the first error of the patch, or the device loss, or null */
-    async end(): Promise<string | null> {
-      let first: string | null = null;
-      if (scoped)
-        for (const f of [...filters].reverse()) {
-          const err = await device!.popErrorScope!();
-          if (err && !first) first = `WebGPU ${f} error: ${err.message.split('\n')[0]}`;
-        }
-      return lostMessage ?? first;
-    },
-  };
-}
-
 export async function runWithFallback(opts: FallbackOptions): Promise<FallbackResult> {
   const done = opts.done ?? new Array<boolean>(opts.total).fill(false);
   const failures: string[] = [];
@@ -98,10 +59,11 @@ export async function runWithFallback(opts: FallbackOptions): Promise<FallbackRe
   for (const name of opts.order) {
     checkAbort(opts.signal);
     let runner: PatchRunner | undefined;
+    let gpu: GpuWatch | undefined;
     let current = -1;
     try {
       await opts.start(name);
-      const gpu = gpuWatch(name);
+      gpu = gpuWatch(name);
       runner = await opts.build(name);
       opts.onBackend?.(name, failures.length ? `fell back to ${name}: ${failures.join('; ')}` : undefined);
       for (let i = 0; i < opts.total; i++) {
@@ -109,18 +71,24 @@ export async function runWithFallback(opts: FallbackOptions): Promise<FallbackRe
         await yieldToEvents();
         checkAbort(opts.signal);
         current = i;
+        if (gpu.wasLost()) throw new Error(await gpu.lost); // lost between patches: not one more on it
         gpu.begin();
-        const outcome = await runner.run(i).then((commit) => ({ commit }), (error: unknown) => ({ error }));
+        // raced against the loss: a lost WebGL context would leave tfjs's read-back waiting forever
+        const outcome = await Promise.race([
+          runner.run(i).then((commit) => ({ commit }), (error: unknown) => ({ error })),
+          gpu.lost.then((message) => ({ error: new Error(message) })),
+        ]);
         const gpuError = await gpu.end();
         if (gpuError) throw new Error(gpuError); // takes precedence over run(i)'s own error: it says why
-        if ('error' in outcome) throw outcome.error;
+        if ('error' in outcome) throw gpu.explain(outcome.error);
         outcome.commit();
         done[i] = true;
         opts.onPatch?.(count(), opts.total, name);
       }
       return { backend: name, failures };
     } catch (e) {
-      if (isAbort(e, opts.signal)) throw e;
+      // only our own signal cancels: a lost WebGPU device also rejects read-backs with an AbortError
+      if (opts.signal?.aborted) throw e;
       const where = current < 0 ? 'at start' : `at patch ${current + 1} of ${opts.total} (${count()} done)`;
       failures.push(`${name} failed ${where}: ${(e as Error).message ?? String(e)}`);
     } finally {
@@ -129,6 +97,7 @@ export async function runWithFallback(opts: FallbackOptions): Promise<FallbackRe
       } catch {
         // a lost device may refuse to free its buffers; the next backend does not need them
       }
+      if (gpu?.wasLost()) discardBackendInstance(name);
     }
   }
   throw new Error(`no backend could run the model: ${failures.join('; ')}`);
