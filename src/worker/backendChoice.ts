@@ -11,10 +11,31 @@ export interface BackendChoice {
   last?: BackendName;
 }
 
-/** The order a run or probe tries backends in: the preferred one first, then the rest as fallback. */
-export function backendOrder(choice: BackendChoice, all: readonly BackendName[]): BackendName[] {
+/** Backends that would render on the CPU, by renderer name (softwareRenderer.ts). */
+export type SoftwareRenderers = Partial<Record<BackendName, string>>;
+
+/**
+ * The order a run or probe tries backends in: the preferred one first, then the rest as fallback.
+ * Automatically, a backend on a software renderer goes after the others (so after WASM): it works, but
+ * slower than WASM. A forced backend is tried first all the same: the user asked for it.
+ */
+export function backendOrder(choice: BackendChoice, all: readonly BackendName[], software: SoftwareRenderers = {}): BackendName[] {
+  const automatic = [...all.filter((b) => !software[b]), ...all.filter((b) => software[b])];
   const p = choice.preferred;
-  return p ? [p, ...all.filter((b) => b !== p)] : [...all];
+  return p ? [p, ...automatic.filter((b) => b !== p)] : automatic;
+}
+
+const LABEL: Partial<Record<BackendName, string>> = { webgpu: 'WebGPU adapter', webgl: 'WebGL' };
+
+/**
+ * The line the UI shows on why a GPU backend was passed over or is slow: for the automatic order, every
+ * software renderer it demoted; for a forced backend, only its own.
+ */
+export function softwareNote(choice: BackendChoice, software: SoftwareRenderers): string | undefined {
+  const shown = Object.entries(software).filter(([b]) => !choice.preferred || b === choice.preferred);
+  if (!shown.length) return undefined;
+  const what = shown.map(([b, r]) => `${LABEL[b as BackendName] ?? b} is a software renderer (${r})`).join('; ');
+  return choice.preferred ? what : `${what}; automatic tries ${shown.length > 1 ? 'them' : 'it'} after WASM`;
 }
 
 /**

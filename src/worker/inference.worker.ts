@@ -11,7 +11,9 @@ import { loadModel, fetchModelFiles, type QsmModel } from '../model/loadModel';
 import { inferVolume } from '../model/inferVolume';
 import { BROWSER_BACKENDS, type BackendName } from '../model/backend';
 import { describeBackend, startBackend } from '../model/startBackend';
-import { backendOrder, knownBackend, requestBackend, type BackendChoice } from './backendChoice';
+import { backendOrder, knownBackend, requestBackend, softwareNote, type BackendChoice, type SoftwareRenderers } from './backendChoice';
+import { rendererFacts } from '../model/rendererFacts';
+import { softwareRenderers } from './softwareRenderer';
 import { transferables, type FromWorker, type MethodId, type ToWorker } from './protocol';
 import { wasmUrls } from './wasmUrls';
 
@@ -42,8 +44,15 @@ async function start(name: BackendName) {
   backendDetail = detail === name ? '' : detail;
 }
 
-function backendNote(fallback?: string): string | undefined {
-  return [backendDetail, fallback].filter(Boolean).join('; ') || undefined;
+/** asked once: the renderers do not change under a running page */
+let software: Promise<SoftwareRenderers> | undefined;
+function softwareBackends(): Promise<SoftwareRenderers> {
+  software ??= rendererFacts().then(softwareRenderers, () => ({}));
+  return software;
+}
+
+function backendNote(slow: SoftwareRenderers, fallback?: string): string | undefined {
+  return [backendDetail, softwareNote(choice, slow), fallback].filter(Boolean).join('; ') || undefined;
 }
 
 function model(id: MethodId): Promise<QsmModel> {
@@ -70,17 +79,18 @@ async function run(msg: StartMsg, signal: AbortSignal): Promise<{ chi: Volume; b
   }
   onProgress(0, 1, 'loading model');
   const m = await model(msg.method);
+  const slow = await softwareBackends();
   const res = await inferVolume(m, msg.field, msg.b0Dir, {
     patch: msg.params.patch,
     overlap: msg.params.overlap,
     mask: msg.mask,
-    order: backendOrder(choice, BROWSER_BACKENDS),
+    order: backendOrder(choice, BROWSER_BACKENDS, slow),
     start,
     signal,
     onProgress,
     onBackend: (backend, note) => {
       choice = { ...choice, last: backend };
-      send({ type: 'backend', backend, note: backendNote(note) });
+      send({ type: 'backend', backend, note: backendNote(slow, note) });
     },
   });
   return { chi: res.chi, backend: res.backend };
@@ -136,13 +146,14 @@ scope.onmessage = (e: MessageEvent<ToWorker>) => {
 /** Answers a 'backend' request: the backend of the last run, else the first one that starts here. */
 async function reportBackend() {
   const known = knownBackend(choice);
-  if (known) return send({ type: 'backend', backend: known, note: backendNote() });
+  const slow = await softwareBackends();
+  if (known) return send({ type: 'backend', backend: known, note: backendNote(slow) });
   const failures: string[] = [];
-  for (const name of backendOrder(choice, BROWSER_BACKENDS)) {
+  for (const name of backendOrder(choice, BROWSER_BACKENDS, slow)) {
     try {
       await start(name);
       choice = { ...choice, last: name };
-      return send({ type: 'backend', backend: name, note: backendNote(failures.join('; ')) });
+      return send({ type: 'backend', backend: name, note: backendNote(slow, failures.join('; ')) });
     } catch (e) {
       failures.push(`${name}: ${(e as Error).message}`);
     }
