@@ -25,13 +25,23 @@ async function serveFixture(page: Page) {
 const runParity = (page: Page, preferred?: BackendName) =>
   page.evaluate((p) => (window as unknown as { runParity(m: string, p?: string): Promise<ParityReport> }).runParity('adaptive-unet', p), preferred);
 
+// forced: automatic choice passes over SwiftShader's WebGPU (a software adapter) for WASM
 test('the inference worker reproduces PyTorch on WebGPU', async ({ page }) => {
   await serveFixture(page);
-  const report = await runParity(page);
+  const report = await runParity(page, 'webgpu');
   console.log(`WebGPU parity: ${JSON.stringify(report)}`);
-  expect(report.backends[0]).toEqual({ backend: 'webgpu' });
+  expect(report.backends.map((b) => b.backend)).toEqual(['webgpu', 'webgpu']); // the probe, then the run: no fallback
   expect(report.resultBackend).toBe('webgpu');
   expect(report.maxAbsOutput).toBeGreaterThan(0);
+  expect(report.relativeError).toBeLessThan(1e-4);
+});
+
+test('automatic choice runs on WASM ahead of SwiftShader\'s WebGPU and WebGL, and says why', async ({ page }) => {
+  await serveFixture(page);
+  const report = await runParity(page);
+  console.log(`automatic parity: ${JSON.stringify(report)}`);
+  expect(report.resultBackend).toBe('wasm');
+  expect(report.backends[0].note).toMatch(/WebGPU adapter is a software renderer \(SwiftShader\); WebGL is a software renderer \(SwiftShader\); automatic tries them after WASM/);
   expect(report.relativeError).toBeLessThan(1e-4);
 });
 
