@@ -175,6 +175,9 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command):
     L += [" ".join(summaries[n].get("argv", [])) for n in runs]
     L += ["```", "",
           "## Curves", "", "![training curves](curves.png)", "",
+          "Grey lines mark the start of each stage. Each stage's validation sets are cut like its training data "
+          "(patch / grid in the Run table), so a curve jumps where that changes; a 48^3 sample is 3.4 times the "
+          "voxels of a 32^3 one.", "",
           "## Validation (held-out data; whole-volume inference, weights as exported)", ""]
     if eval_json and os.path.exists(eval_json):
         doc = json.load(open(eval_json))
