@@ -180,7 +180,7 @@ export function ResultsPanel(p: Props) {
 
       {cfl2Lambda && (
         <section className="panel wide" aria-labelledby="lambda-heading">
-          <h2 id="lambda-heading">Closed-form L2 λ</h2>
+          <h2 id="lambda-heading">Closed-form L2 lambda</h2>
           <p className="lambda-used" data-testid="cfl2-lambda-used" data-value={cfl2Lambda.value}>
             {lambdaText(cfl2Lambda)}
             {p.isStale('cfl2') && <span className="stale-badge" title="Computed with other acquisition or method settings: run again"> stale</span>}
