@@ -12,20 +12,14 @@ import { seededRng } from '../core/phantomRandom';
 import { withData, type Vec3 } from '../core/volume';
 import { readNifti } from '../io/readNifti';
 import { writeNifti } from '../io/writeNifti';
-import { main, usage } from './main';
-import { ProgressBar } from './progress';
+import { usage } from './main';
+import { runCli } from './runCliForTest';
 
 const dir = mkdtempSync(join(tmpdir(), 'qsm-autolambda-'));
 const p = (name: string) => join(dir, name);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const sink = { isTTY: false, write: (s: string) => err.push(s) };
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), progress: (label) => new ProgressBar(label, sink) });
-  return { code, out, err: err.join('\n') };
-}
+const run = runCli;
 
 // B0 along voxel z (the header's diagonal affine); a little noise inside the brain
 const B0: Vec3 = [0, 0, 1];

@@ -7,20 +7,13 @@ import { forwardField } from '../core/forwardModel';
 import { diagonalAffine, withData, type Vec3, type Volume } from '../core/volume';
 import { readNifti } from '../io/readNifti';
 import { writeNifti } from '../io/writeNifti';
-import { ProgressBar } from './progress';
-import { main } from './main';
+import { runCli } from './runCliForTest';
 
 const dir = mkdtempSync(join(tmpdir(), 'qsm-main-'));
 const p = (name: string) => join(dir, name);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const sink = { isTTY: false, write: (s: string) => err.push(s) };
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), progress: (label) => new ProgressBar(label, sink) });
-  return { code, out, err: err.join('\n') };
-}
+const run = runCli;
 
 const N = 24;
 function blobs(): Volume {
