@@ -30,6 +30,7 @@ function describeItem(i: LoadedItem): string {
 export function FilePanel({ items, gridMessages, busy, onFiles, onRole, onRemove }: Props) {
   const input = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
+  const unassigned = items.filter((i) => i.role === 'unassigned');
   const drop = (e: DragEvent) => {
     e.preventDefault();
     setOver(false);
@@ -72,6 +73,12 @@ export function FilePanel({ items, gridMessages, busy, onFiles, onRole, onRemove
         />
         <p className="muted small">Files stay on this computer: nothing is uploaded.</p>
       </div>
+      {unassigned.length > 0 && (
+        <p className="role-prompt" role="status" data-testid="choose-role-notice">
+          {unassigned.length === 1 ? '1 file needs' : `${unassigned.length} files need`} a role: its name did not say what it is.
+          Choose one below; nothing uses the file until then.
+        </p>
+      )}
       {items.length > 0 && (
         <ul className="file-list" aria-label="Loaded files">
           {items.map((i) => (
@@ -84,9 +91,12 @@ export function FilePanel({ items, gridMessages, busy, onFiles, onRole, onRemove
                   <select
                     aria-label={`Role of ${i.name}`}
                     data-testid={`role-${i.name}`}
+                    className={i.role === 'unassigned' ? 'needs-role' : undefined}
+                    aria-invalid={i.role === 'unassigned' || undefined}
                     value={i.role}
                     onChange={(e) => onRole(i.id, e.target.value as Role)}
                   >
+                    {i.role === 'unassigned' && <option value="unassigned" disabled>{ROLE_LABELS.unassigned}</option>}
                     {NIFTI_ROLES.map((r) => (
                       <option key={r} value={r}>{ROLE_LABELS[r]}</option>
                     ))}
@@ -94,6 +104,9 @@ export function FilePanel({ items, gridMessages, busy, onFiles, onRole, onRemove
                 )}
                 <button type="button" className="icon" aria-label={`Remove ${i.name}`} onClick={() => onRemove(i.id)}>×</button>
               </div>
+              {i.role === 'unassigned' && (
+                <div className="warning small" data-testid={`choose-role-${i.name}`}>Choose a role: the name did not tell what this file is.</div>
+              )}
               <div className="muted small">{describeItem(i)}</div>
               {i.warnings.map((w) => (
                 <div key={w} className="warning small">{w}</div>
