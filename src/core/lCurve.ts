@@ -22,7 +22,7 @@
  * closedFormL2, and carry exact lambda derivatives, so the curvature is known at any lambda: both rules are refined
  * between grid points (golden section, bisection), and the grid only needs to be fine enough to plot.
  */
-import { normSpectrum, squaredNorms, type SquaredNorms } from './lCurveSpectrum';
+import { normSpectrum, squaredNorms, type NormSpectrum, type SquaredNorms } from './lCurveSpectrum';
 import { checkAbort, type ProgressOptions } from './progress';
 import type { Vec3, Volume } from './volume';
 
@@ -85,12 +85,25 @@ function pointOf(n: SquaredNorms): LCurvePoint {
 }
 
 export function lCurve(field: Volume, b0Dir: Vec3, opts: LCurveOptions = {}): LCurve {
-  const lambdas = opts.lambdas ?? lCurveLambdas();
+  const lambdas = checkedLambdas(opts.lambdas);
+  const spec = normSpectrum(field, b0Dir, opts.mask, opts.padFactor, { signal: opts.signal });
+  if (!spec.power.some((p) => p > 0)) throw new Error('L-curve: the field has no component a susceptibility could explain (all zero?)');
+  return lCurveOfSpectrum(spec, lambdas, opts);
+}
+
+export function checkedLambdas(given?: number[]): number[] {
+  const lambdas = given ?? lCurveLambdas();
   if (lambdas.length < 3 || lambdas.some((l, i) => !(l > 0) || !Number.isFinite(l) || (i > 0 && !(l > lambdas[i - 1])))) {
     throw new Error('L-curve lambdas must be at least three finite positive values, increasing');
   }
-  const spec = normSpectrum(field, b0Dir, opts.mask, opts.padFactor, { signal: opts.signal });
-  if (!spec.power.some((p) => p > 0)) throw new Error('L-curve: the field has no component a susceptibility could explain (all zero?)');
+  return lambdas;
+}
+
+/**
+ * The curve, corner and inflection of any diagonal Tikhonov problem whose norms a NormSpectrum gives: closed-form
+ * L2 (above) and data consistency on a network's residual field (dataConsistencyLCurve.ts).
+ */
+export function lCurveOfSpectrum(spec: NormSpectrum, lambdas: number[], opts: ProgressOptions = {}): LCurve {
   const points: LCurvePoint[] = [];
   for (let i = 0; i < lambdas.length; i++) {
     checkAbort(opts);

@@ -67,6 +67,14 @@ export function normSpectrum(field: Volume, b0Dir: Vec3, mask?: Volume, padFacto
   const eFull = gradientPenaltyKernel(padDims, field.voxelSize);
   // |E|^2 is even in k, so its "even part" is itself: the same half-grid extraction serves both kernels
   const d = evenHalfWeights(dFull, padDims), e2 = evenHalfWeights(eFull, padDims);
+  return { d, e2, power: binPower(spec.re, spec.im, padDims, d), padDims };
+}
+
+/**
+ * |X(k)|^2 on the half spectrum, times each bin's weight in the full spectrum, over N (Parseval), and 0 where D = 0
+ * (no chi reaches those bins, so they only add a constant floor to the residual).
+ */
+export function binPower(re: Float32Array, im: Float32Array, padDims: Vec3, d: Float32Array): Float64Array {
   const [px, py, pz] = padDims;
   const hx = halfDims(padDims)[0];
   const n = d.length;
@@ -76,10 +84,9 @@ export function normSpectrum(field: Volume, b0Dir: Vec3, mask?: Volume, padFacto
     // kx = 0 and kx = px/2 are their own mirrors in x; every other stored bin stands for two
     const x = o % hx;
     const weight = x === 0 || 2 * x === px ? 1 : 2;
-    power[o] = weight * scale * (spec.re[o] * spec.re[o] + spec.im[o] * spec.im[o]);
+    power[o] = Math.abs(d[o]) < ZERO_D ? 0 : weight * scale * (re[o] * re[o] + im[o] * im[o]);
   }
-  for (let i = 0; i < n; i++) if (Math.abs(d[i]) < ZERO_D) power[i] = 0;
-  return { d, e2, power, padDims };
+  return power;
 }
 
 /**

@@ -1,5 +1,6 @@
 """Writes dipole_fixture.json: a small anisotropic phantom with oblique B0 and, computed
-independently with numpy, its padded forward field, TKD, closed-form L2 and 3-orientation COSMOS,
+independently with numpy, its padded forward field, TKD, closed-form L2, 3-orientation COSMOS and
+data consistency (soft and hard) of a stand-in network output,
 for src/core/dipole.fixture.test.ts.
 
 Run: /usr/bin/python3 src/core/__fixtures__/make_dipole_fixture.py
@@ -19,6 +20,8 @@ VOXEL = (0.9, 1.1, 1.6)  # mm
 B0 = np.array([0.3, -0.2, 0.93])
 TKD_T = 0.19
 CFL2_LAMBDA = 0.05
+DC_LAMBDA = 0.02
+DC_THRESHOLD = 0.19
 COSMOS_DIRS = [B0, np.array([0.0, 0.0, 1.0]), np.array([0.6, 0.5, 0.62])]
 
 
@@ -72,11 +75,29 @@ def main():
     spec = np.where(dsum > 1e-6, num / np.where(dsum > 1e-6, dsum, 1), 0)
     cosmos = np.where(mask, np.real(np.fft.ifftn(spec))[: DIMS[2], : DIMS[1], : DIMS[0]], 0.0)
 
+    # a stand-in for a network output: chi shrunk, smoothed and offset (data consistency must pull it to the field)
+    from scipy.ndimage import gaussian_filter
+    chi_net = (0.6 * gaussian_filter(chi, 1.0) + 0.01).astype(np.float32)
+    net_spec = np.fft.fftn(dn.pad(chi_net.astype(np.float64), d.shape))
+    f_spec = np.fft.fftn(dn.pad(fm, d.shape))
+    # D's even part (D(k) + D(-k)) / 2: the operator real(IFFT(D FFT(chi))) applies to a real chi, so the step is the
+    # exact minimiser of ||D chi - f||^2 + lambda ||chi - chi_net||^2 (they differ on the Nyquist planes of a tilted D)
+    mirror = d
+    for ax in range(3):
+        mirror = np.roll(np.flip(mirror, ax), 1, ax)
+    de = 0.5 * (d + mirror)
+    dc_soft_spec = (de * f_spec + DC_LAMBDA * net_spec) / (de ** 2 + DC_LAMBDA)
+    dc_soft = np.where(mask, np.real(np.fft.ifftn(dc_soft_spec))[: DIMS[2], : DIMS[1], : DIMS[0]], 0.0)
+    big = np.abs(de) > DC_THRESHOLD
+    dc_hard_spec = np.where(big, f_spec / np.where(big, de, 1), net_spec)
+    dc_hard = np.where(mask, np.real(np.fft.ifftn(dc_hard_spec))[: DIMS[2], : DIMS[1], : DIMS[0]], 0.0)
+
     out = {
         "dims": list(DIMS), "voxelSize": list(VOXEL), "padDims": list(ps), "b0Dir": B0.tolist(),
         "tkdThreshold": TKD_T, "cfl2Lambda": CFL2_LAMBDA, "cosmosDirs": [b.tolist() for b in COSMOS_DIRS],
         "chi": f32(chi32), "mask": [int(v) for v in mask.ravel()],
         "fields": [f32(f) for f in fields32], "tkd": f32(tkd), "cfl2": f32(cfl2), "cosmos": f32(cosmos),
+        "dcLambda": DC_LAMBDA, "dcThreshold": DC_THRESHOLD, "chiNet": f32(chi_net), "dcSoft": f32(dc_soft), "dcHard": f32(dc_hard),
     }
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "dipole_fixture.json")
     with open(path, "w") as fh:
