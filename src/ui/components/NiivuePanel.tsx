@@ -20,6 +20,9 @@ interface Props {
   register: (id: string, nv: Niivue | undefined) => void;
   /** voxel indices under the crosshair after the user moves it in this panel */
   onLocation?: (vox: [number, number, number]) => void;
+  /** shown across the whole grid width; the caption's button toggles it through onToggleEnlarged(id) */
+  enlarged?: boolean;
+  onToggleEnlarged?: (id: string) => void;
 }
 
 /** Blue - white - red, for signed differences centred on zero. */
@@ -31,7 +34,7 @@ const DIVERGING = {
   I: [0, 42, 85, 128, 170, 213, 255],
 };
 
-export function NiivuePanel({ id, title, volume, window: win, colormap, sliceType, stale, register, onLocation }: Props) {
+export function NiivuePanel({ id, title, volume, window: win, colormap, sliceType, stale, register, onLocation, enlarged, onToggleEnlarged }: Props) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const nvRef = useRef<Niivue | undefined>(undefined);
   const [ready, setReady] = useState(false);
@@ -116,10 +119,17 @@ export function NiivuePanel({ id, title, volume, window: win, colormap, sliceTyp
   }, [sliceType, ready]);
 
   return (
-    <figure className={`viewer-panel${stale ? ' stale' : ''}`} data-testid={`panel-${id}`}>
+    <figure className={`viewer-panel${stale ? ' stale' : ''}${enlarged ? ' enlarged' : ''}`} data-testid={`panel-${id}`} data-enlarged={enlarged ? 'true' : undefined}>
       <figcaption>
         <span className="panel-title">{title}</span>
         {stale && <span className="stale-badge" title="Computed with other acquisition or method settings: run again">stale</span>}
+        {onToggleEnlarged && (
+          <button type="button" className="enlarge" data-testid={`enlarge-${id}`} aria-pressed={!!enlarged}
+            aria-label={enlarged ? `Back to the grid: ${title}` : `Enlarge ${title}`} title={enlarged ? 'Back to the grid' : 'Enlarge this viewer'}
+            onClick={() => onToggleEnlarged(id)}>
+            {enlarged ? '⤡' : '⤢'}
+          </button>
+        )}
       </figcaption>
       {failed ? (
         <p className="panel-error">{failed}</p>

@@ -1,7 +1,13 @@
-/** The viewers: top row susceptibility (input field, reference, each method), bottom row differences. */
+/**
+ * The viewers: top block susceptibility (input field, reference, each method), bottom block differences, each
+ * difference in the same grid cell as its method above. Viewers keep a minimum width: when they do not all fit
+ * in one row both blocks wrap onto the same number of columns. One viewer at a time can be enlarged to the full
+ * width (its caption's button toggles it) without reloading it.
+ */
 import { SLICE_TYPE, type Niivue } from '@niivue/niivue';
-import { useCallback, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Volume } from '../../core/volume';
+import { gridColumns } from '../viewerLayout';
 import { NiivuePanel, type DisplayWindow } from './NiivuePanel';
 
 export interface PanelSpec {
@@ -25,7 +31,26 @@ interface Props {
 
 const SYNC = { '2d': true, '3d': true, crosshair: true, zoomPan: true, sliceType: false };
 
+/** The width of the element `ref` points at, followed as it changes (undefined before the first layout). */
+function useWidth() {
+  const ref = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState<number>();
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    setWidth(el.clientWidth);
+    if (typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => setWidth(el.clientWidth));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  return { ref, width };
+}
+
 export function ViewerGrid({ top, bottom, chiWindow, fieldWindow, diffWindow, sliceType }: Props) {
+  const { ref: gridRef, width } = useWidth();
+  const [enlarged, setEnlarged] = useState<string>();
+  const toggleEnlarged = useCallback((id: string) => setEnlarged((e) => (e === id ? undefined : id)), []);
   const instances = useRef(new Map<string, Niivue>());
   const register = useCallback((id: string, nv: Niivue | undefined) => {
     if (nv) instances.current.set(id, nv);
@@ -44,10 +69,14 @@ export function ViewerGrid({ top, bottom, chiWindow, fieldWindow, diffWindow, sl
   };
   const windowOf = (p: PanelSpec): DisplayWindow =>
     p.window ?? (p.kind === 'diff' ? diffWindow : p.kind === 'field' ? fieldWindow : p.kind === 'magnitude' ? [0, 1] : chiWindow);
-  // both rows share the top row's columns; differences sit under their methods, the legend under input/reference
-  const columns = Math.max(top.length, 1);
+  // both blocks share the top block's columns; differences sit where their methods are, the legend in the cells
+  // of input/reference
+  const columns = gridColumns(top.length, width);
+  const wrapped = columns < top.length;
+  const enlargedId = [...top, ...bottom].some((p) => p.id === enlarged) ? enlarged : undefined;
   const row = (panels: PanelSpec[], label: string, lead?: ReactNode) => (
-    <div className="viewer-row" role="group" aria-label={label} style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}>
+    <div className={`viewer-row${wrapped ? ' wrapped' : ''}`} role="group" aria-label={label} data-columns={columns}
+      style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}>
       {lead}
       {panels.map((p) => (
         <NiivuePanel
@@ -61,12 +90,15 @@ export function ViewerGrid({ top, bottom, chiWindow, fieldWindow, diffWindow, sl
           stale={p.stale}
           register={register}
           onLocation={setVox}
+          enlarged={p.id === enlargedId}
+          onToggleEnlarged={toggleEnlarged}
         />
       ))}
     </div>
   );
+  const lead = top.length - bottom.length;
   return (
-    <div className="viewer-grid">
+    <div className="viewer-grid" ref={gridRef}>
       <p className="readout" data-testid="readout" aria-live="polite">
         {vox ? (
           <>
@@ -91,8 +123,8 @@ export function ViewerGrid({ top, bottom, chiWindow, fieldWindow, diffWindow, sl
         row(
           bottom,
           'Difference maps (method minus reference)',
-          columns > bottom.length && (
-            <div className="diff-legend" style={{ gridColumn: `span ${columns - bottom.length}` }}>
+          lead > 0 && (
+            <div className="diff-legend" style={{ gridColumn: `span ${Math.min(lead, columns)}` }}>
               <strong>Difference maps</strong>
               <span>method − reference inside the mask</span>
               <span>blue: too low · red: too high</span>
