@@ -7,6 +7,7 @@ import { chooseB0Dir, describeAcquisition } from '../acquisitionReport';
 import { chooseLambda, LAMBDA_HELP, lambdaDescription, parseLambdaFlag, type LambdaRule } from '../autoLambda';
 import { checkOutputPath, writeVolumeFile } from '../files';
 import { chooseFieldUnits, UNIT_FLAGS } from '../fieldUnits';
+import { applyDc, DC_FLAGS, parseDcFlags } from '../dataConsistencyStep';
 import { READ_FLAGS, readInput, readMask } from '../inputs';
 import { findMethod, METHODS, type Backend, type MethodFlag, type MethodParams } from '../methods';
 
@@ -23,6 +24,7 @@ export const INVERT_FLAGS: FlagSpecs = {
   patch: { kind: 'value', help: 'N: patch edge in voxels (learned methods)' },
   overlap: { kind: 'value', help: 'F: patch overlap fraction 0..0.75 (learned methods)' },
   backend: { kind: 'value', help: 'wasm|cpu: tfjs backend (learned methods)' },
+  ...DC_FLAGS,
   ...READ_FLAGS,
 };
 
@@ -43,8 +45,11 @@ export async function invertCommand(argv: string[], ctx: CommandContext): Promis
     overlap: flags.number('overlap', { min: 0, max: 0.75 }),
     backend: backend as Backend | undefined,
   };
+  const dc = parseDcFlags(flags, method.kind === 'learned', method.id);
   const out = flags.string('out')!;
   checkOutputPath(out);
+  const outNet = flags.string('out-net');
+  if (outNet !== undefined) checkOutputPath(outNet, '--out-net');
 
   const fieldPath = flags.string('field')!;
   const read = readInput(fieldPath, flags, ctx, flags.number('volume', { min: 0, integer: true }));
@@ -65,8 +70,21 @@ export async function invertCommand(argv: string[], ctx: CommandContext): Promis
     lambdaRule = chosen.rule;
   }
 
-  const chi = await withProgress(ctx, `invert ${method.id}`, (onProgress) => method.run(field, b0.b0Dir, params, onProgress));
+  const net = await withProgress(ctx, `invert ${method.id}`, (onProgress) => method.run(field, b0.b0Dir, params, onProgress));
   const recorded = method.flags.includes('lambda') ? ` ${lambdaDescription(params.lambda, lambdaRule)}` : '';
-  writeVolumeFile(out, chi, { description: `qsm invert ${method.id}${recorded}`, sformCode: read.facts.sformCode });
+  const description = `qsm invert ${method.id}${recorded}`;
+  if (!dc) {
+    writeVolumeFile(out, net, { description, sformCode: read.facts.sformCode });
+    ctx.err(`wrote ${out}`);
+    return;
+  }
+  // the raw network output is written first: a failure in the data-consistency step loses nothing computed
+  if (outNet !== undefined) {
+    writeVolumeFile(outNet, net, { description, sformCode: read.facts.sformCode });
+    ctx.err(`wrote ${outNet} (network output)`);
+  }
+  const done = await withProgress(ctx, 'data consistency', (onProgress) => applyDc(dc, field, net, b0.b0Dir, params.mask, onProgress));
+  for (const line of done.report) ctx.err(line);
+  writeVolumeFile(out, done.chi, { description: `${description} + ${done.description}`, sformCode: read.facts.sformCode });
   ctx.err(`wrote ${out}`);
 }

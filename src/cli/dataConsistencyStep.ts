@@ -1,0 +1,79 @@
+/**
+ * `qsm invert --method <learned id> --dc [--dc-lambda L|auto|auto-inflection] [--dc-hard T] [--out-net NET]`:
+ * the network's map made consistent with the measured field (core/dataConsistency.ts). The lambda used goes to
+ * stderr and into the output's description, so the run reproduces; --out-net keeps the raw network output too.
+ */
+import { dataConsistency, DEFAULT_DC_LAMBDA } from '../core/dataConsistency';
+import { dataConsistencyLCurve } from '../core/dataConsistencyLCurve';
+import { pickLambda, roundLambda, type LambdaRule } from '../core/lambdaChoice';
+import type { Vec3, Volume } from '../core/volume';
+import { InputError } from '../io/inputError';
+import { parseNumber, UsageError, type Flags, type FlagSpecs } from './args';
+import type { ProgressFn } from './progress';
+
+export const DC_FLAGS: FlagSpecs = {
+  dc: { kind: 'boolean', help: 'learned methods: make the network output consistent with the field (data consistency)' },
+  'dc-lambda': { kind: 'value', help: `L|auto|auto-inflection: data-consistency weight of the network (default ${DEFAULT_DC_LAMBDA}); auto picks it on the L-curve` },
+  'dc-hard': { kind: 'value', help: 'T: hard data consistency instead: the field where |D| > T, the network elsewhere' },
+  'out-net': { kind: 'value', help: 'NET.nii[.gz]: also write the raw network output (with --dc)' },
+};
+
+export type DcRequest =
+  | { kind: 'soft'; lambda?: number; rule?: LambdaRule }
+  | { kind: 'hard'; threshold: number };
+
+const RULES: Record<string, LambdaRule> = { auto: 'corner', 'auto-inflection': 'inflection' };
+
+/** The --dc flags, checked against the method; undefined when --dc is absent. */
+export function parseDcFlags(flags: Flags, learned: boolean, methodId: string): DcRequest | undefined {
+  const dcOnly = ['dc-lambda', 'dc-hard', 'out-net'].filter((f) => flags.has(f));
+  if (!flags.has('dc')) {
+    if (dcOnly.length) throw new UsageError(`--${dcOnly[0]} needs --dc`);
+    return undefined;
+  }
+  if (!learned) throw new UsageError(`--dc applies to learned methods only, not ${methodId} (it corrects a network's output with the field)`);
+  if (flags.has('dc-lambda') && flags.has('dc-hard')) throw new UsageError('--dc-lambda and --dc-hard exclude each other (soft or hard data consistency)');
+  const hard = flags.string('dc-hard');
+  if (hard !== undefined) return { kind: 'hard', threshold: parseNumber(hard, '--dc-hard', { min: Number.MIN_VALUE, max: 2 / 3 }) };
+  const s = flags.string('dc-lambda');
+  if (s === undefined) return { kind: 'soft' };
+  const rule = RULES[s.trim()];
+  if (rule) return { kind: 'soft', rule };
+  if (s.trim() === '' || !Number.isFinite(Number(s))) throw new InputError(`--dc-lambda: expected a number, auto or auto-inflection, got "${s}"`);
+  const lambda = parseNumber(s, '--dc-lambda', {});
+  if (!(lambda > 0)) throw new InputError(`--dc-lambda: must be > 0 (0 would discard the network), got ${s}`);
+  return { kind: 'soft', lambda };
+}
+
+export interface DcOutcome {
+  chi: Volume;
+  /** what the description records and stderr shows: `dc lambda=0.02`, `dc lambda=0.0123 (L-curve corner)`, `dc hard t=0.19` */
+  description: string;
+  /** the stderr lines: the L-curve's candidates when auto, then what was used */
+  report: string[];
+}
+
+const fmt = (x: number) => String(roundLambda(x));
+
+export function applyDc(req: DcRequest, field: Volume, net: Volume, b0Dir: Vec3, mask: Volume | undefined, onProgress?: ProgressFn): DcOutcome {
+  if (req.kind === 'hard') {
+    const chi = dataConsistency(field, net, b0Dir, { kind: 'hard', threshold: req.threshold, mask, onProgress });
+    const description = `dc hard t=${String(req.threshold)}`;
+    return { chi, description, report: [`data consistency: hard, the field where |D| > ${String(req.threshold)}, the network elsewhere`] };
+  }
+  const report: string[] = [];
+  let lambda = req.lambda ?? DEFAULT_DC_LAMBDA;
+  let ruleNote = '';
+  if (req.rule) {
+    const curve = dataConsistencyLCurve(field, net, b0Dir, { mask });
+    const picked = pickLambda(curve, req.rule);
+    lambda = picked.value;
+    ruleNote = ` (L-curve ${picked.rule})`;
+    const first = curve.points[0].lambda, last = curve.points[curve.points.length - 1].lambda;
+    report.push(`data-consistency L-curve over ${curve.points.length} lambdas ${fmt(first)}..${fmt(last)}: corner ${fmt(curve.corner)}${curve.cornerAtEdge ? ' (at the grid edge)' : ''}, inflection ${curve.inflection === undefined ? 'none' : fmt(curve.inflection)}${picked.fellBack ? '; no inflection below the corner, using the corner' : ''}`);
+  }
+  const chi = dataConsistency(field, net, b0Dir, { lambda, mask, onProgress });
+  const description = `dc lambda=${String(lambda)}${ruleNote}`;
+  report.push(`data consistency: lambda = ${String(lambda)}${ruleNote || (req.lambda === undefined ? ' (default)' : '')}`);
+  return { chi, description, report };
+}
