@@ -33,8 +33,21 @@ function serveModels(): Plugin {
   };
 }
 
+/** A package's version as installed (the UI reports it in its diagnostics and may not import tfjs itself). */
+const versionOf = (packageJson: string) => {
+  try {
+    return String(JSON.parse(readFileSync(packageJson, 'utf8')).version);
+  } catch {
+    return 'unknown';
+  }
+};
+
 export default defineConfig({
   plugins: [react(), serveModels()],
+  define: {
+    'import.meta.env.VITE_APP_VERSION': JSON.stringify(versionOf('package.json')),
+    'import.meta.env.VITE_TFJS_VERSION': JSON.stringify(versionOf('node_modules/@tensorflow/tfjs/package.json')),
+  },
   server: { headers: isolation },
   preview: { headers: isolation },
   worker: { format: 'es' },

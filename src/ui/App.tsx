@@ -10,6 +10,7 @@ import type { ExampleDataset, ExampleOptions } from '../worker/computeProtocol';
 import type { AcqSettings } from './acquisitionState';
 import { fixedLambda, lambdaFromCurve, methodSettingsKey, type LambdaMode, type UsedLambda } from './cfl2Lambda';
 import { AcquisitionPanel } from './components/AcquisitionPanel';
+import { DiagnosticsButton } from './components/DiagnosticsButton';
 import { ExamplePanel } from './components/ExamplePanel';
 import { FilePanel } from './components/FilePanel';
 import { MethodsPanel, type RunState } from './components/MethodsPanel';
@@ -365,6 +366,7 @@ export function App() {
         <p className="topbar-backend" title={backend.note}>
           backend <strong data-testid="backend">{backend.name}</strong>
         </p>
+        <DiagnosticsButton backend={backend.name} backendNote={backend.note} />
       </header>
       {errors.length > 0 && (
         <div className="errors" role="alert" data-testid="error">
