@@ -248,8 +248,10 @@ def simulate_block(rng, ph, grid=64, noise=True, deform=True):
     disp = smooth_displacement(rng, shape, rng.uniform(0, 4)) if deform else None
     chi, mask, b0 = sample_acquisition(ph, shape, vs, R, centre, disp)
     field = forward_field(chi, vs, b0)
-    if noise:
-        field = field + rng.uniform(0.0, 0.004) * rng.normal(size=field.shape)
+    if noise:  # an SNR range (synthetic.noise_sigma) inside the brain, as in pre-training
+        from synthetic import noise_sigma
+
+        field = field + noise_sigma(rng, field, mask.astype(bool) if mask.any() else None) * rng.normal(size=field.shape)
     return chi, field * mask, mask, vs, b0
 
 

@@ -41,15 +41,73 @@ def test_unet_first_conv_counts_as_rest_when_finetuning():
 
 
 def test_schedules():
-    assert sgdr_factor(0.0) == 1.0 and sgdr_factor(1.0) < 0.02
-    # warm restarts at 1/7 and 3/7 of the budget
-    assert sgdr_factor(1 / 7 - 1e-6) < 0.02 and sgdr_factor(1 / 7 + 1e-6) > 0.99
-    assert sgdr_factor(3 / 7 + 1e-6) > 0.99
-    assert cosine_factor(0) == 1.0 and abs(cosine_factor(1) - 0.1) < 1e-12
+    # SGDR in samples: cycles of 100, 200, 400, ... samples
+    assert sgdr_factor(0, 100) == 1.0
+    assert sgdr_factor(100 - 1e-6, 100) < 0.02 and sgdr_factor(100, 100) == 1.0
+    assert sgdr_factor(300 - 1e-6, 100) < 0.02 and sgdr_factor(300, 100) == 1.0
+    assert abs(sgdr_factor(150, 100) - (0.01 + 0.99 * 0.5 * (1 + np.cos(np.pi * 0.25)))) < 1e-12
+    assert cosine_factor(0, 100) == 1.0 and abs(cosine_factor(100, 100) - 0.1) < 1e-12
+    assert cosine_factor(1000, 100) == cosine_factor(100, 100)  # held at the floor after the decay
     m = build("unet", 4)
     opt = make_optimizer(m, "finetune")
-    set_lr(opt, "finetune", 1.0)
+    set_lr(opt, "finetune", 4000, decay=4000)
     assert abs(opt.param_groups[0]["lr"] - 1e-4) < 1e-12 and abs(opt.param_groups[1]["lr"] - 1e-6) < 1e-15
+
+
+def test_schedule_cannot_jump_when_a_run_resumes_with_another_budget(tmp_path, monkeypatch):
+    """Stop 7's schedule was a function of elapsed/budget: resuming with a new --minutes jumped the rate.
+    Now the rate is a function of the samples seen; a checkpointed run resumed with ten times the budget
+    continues at the rate it stopped with."""
+    import train
+
+    out = str(tmp_path / "r")
+    common = ["--arch", "unet", "--stage", "pretrain", "--patch", "16", "--grid", "16", "--batch", "1",
+              "--base-channels", "2", "--val-n", "1", "--cycle-samples", "50", "--out", out, "--resume"]
+    def tiny_val(patch, n, grid):
+        return next(batch_stream(np.random.default_rng(0), patch, n, grid))
+
+    import brain_phantom
+
+    monkeypatch.setattr(train, "synthetic_val_set", tiny_val)
+    monkeypatch.setattr(brain_phantom, "heldout_brain_set", tiny_val)
+    train.main(common + ["--minutes", "0.02"])
+    ck = torch.load(out + "/last.pt")
+    lr_end = ck["optimizer"]["param_groups"][0]["lr"]
+    samples = ck["samples"]
+    m = build("unet", 2)
+    opt = make_optimizer(m, "pretrain", lr=1e-3)
+    opt.load_state_dict(ck["optimizer"])
+    lr_resumed = set_lr(opt, "pretrain", samples, cycle=50)
+    # the last step set the rate for `samples - 1` (before counting its batch): next rate is one sample on
+    assert abs(lr_resumed - 1e-3 * sgdr_factor(samples, 50)) < 1e-15
+    assert abs(lr_end - 1e-3 * sgdr_factor(samples - 1, 50)) < 1e-15
+    # and resuming with ten times the budget continues from there: one more run adds samples, no jump
+    train.main(common + ["--minutes", "0.2"] + ["--ckpt-every", "100"])
+    log = open(out + "/log.csv").read().splitlines()
+    assert len(log) >= 4
+
+
+def test_bf16_autocast_gradients_match_fp32():
+    torch.manual_seed(0)
+    batch = next(batch_stream(np.random.default_rng(5), 16, 2, grid=32))
+    m = build("adaptive-unet", 4)
+
+    def grads(bf16):
+        m.zero_grad(set_to_none=True)
+        field, chi, side, _ = batch
+        from qsm_net import INPUT_SCALE, OUTPUT_SCALE
+
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            pred = m(torch.from_numpy(field) * INPUT_SCALE, torch.from_numpy(side))
+        loss = ((pred.float() - torch.from_numpy(chi) / OUTPUT_SCALE) ** 2).mean()
+        loss.backward()
+        return torch.cat([p.grad.flatten() for p in m.parameters()]), pred.dtype
+
+    g32, d32 = grads(False)
+    g16, d16 = grads(True)
+    assert d32 == torch.float32 and d16 == torch.bfloat16  # autocast really ran in bf16
+    cos = float(torch.nn.functional.cosine_similarity(g32, g16, dim=0))
+    assert cos >= 0.999, cos
 
 
 def test_masked_l1_ignores_outside():
