@@ -8,7 +8,7 @@ import { toPpm } from '../io/units';
 import type { BackendName, MethodId, MethodParams } from '../worker/protocol';
 import type { ExampleDataset, ExampleOptions } from '../worker/computeProtocol';
 import type { AcqSettings } from './acquisitionState';
-import { fixedLambda, lambdaFromCurve, methodSettingsKey, type LambdaMode, type UsedLambda } from './cfl2Lambda';
+import { fixedLambda, lambdaFromCurve, methodSettingsKey, type LambdaMode, type LambdaRule, type UsedLambda } from './cfl2Lambda';
 import { AcquisitionPanel } from './components/AcquisitionPanel';
 import { DiagnosticsButton } from './components/DiagnosticsButton';
 import { ExamplePanel } from './components/ExamplePanel';
@@ -16,11 +16,13 @@ import { FilePanel } from './components/FilePanel';
 import { MethodsPanel, type RunState } from './components/MethodsPanel';
 import { ResultsPanel, type MethodResult, type MethodComparison } from './components/ResultsPanel';
 import { ComputeClient } from './computeClient';
+import { DEFAULT_DC_SETTINGS, dcRequest, dcSettingsKey, type DcSettings } from './dcSettings';
 import { CancelledError } from './workerRpc';
 import { InferenceClient } from './inferenceClient';
 import { allWithRole, newItemId, type LoadedItem } from './items';
 import { loadFiles } from './loadFiles';
 import { METHODS } from './methods';
+import { dcResultId, isDcResult, isModel, methodOf, resultLabel, type ResultId } from './resultIds';
 import { guessRoles, type Role } from './roles';
 import { useModelAvailability } from './useModelAvailability';
 import { buildContext, prepareInput } from './workbenchContext';
@@ -34,11 +36,18 @@ interface RunHandle {
 }
 
 const VISITED_KEY = 'qsm-workbench-visited';
-const MAIN_MODEL: MethodId = 'adaptive-unet-tl';
+/** The paper's comparison: the adaptive U-Net with and without transfer learning and the conventional U-Net. */
+const MODELS = METHODS.filter((m) => m.kind === 'model').map((m) => m.id);
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-/** A result is current while both the input (acquisition, files) and its method's own settings are unchanged. */
-const resultKey = (inputKey: string, m: MethodId, params: MethodParams, mode: LambdaMode) => `${inputKey}|${methodSettingsKey(m, params, mode)}`;
+/**
+ * A result is current while the input (acquisition, files) and its method's own settings are unchanged; a
+ * data-consistency result also depends on the data-consistency settings.
+ */
+const resultKey = (inputKey: string, id: ResultId, params: MethodParams, mode: LambdaMode, dc: DcSettings) => {
+  const own = `${inputKey}|${methodSettingsKey(methodOf(id), params, mode)}`;
+  return isDcResult(id) ? `${own}|${dcSettingsKey(dc)}` : own;
+};
 
 function exampleItems(d: ExampleDataset): LoadedItem[] {
   const item = (name: string, role: Role, volume: Volume, extra: Partial<LoadedItem> = {}): LoadedItem => ({
@@ -81,11 +90,12 @@ export function App() {
   const [selected, setSelected] = useState<MethodId[]>(['tkd', 'cfl2']);
   const [params, setParams] = useState<MethodParams>({ tkdThreshold: DEFAULT_TKD_THRESHOLD, overlap: 0.25 });
   const [lambdaMode, setLambdaMode] = useState<LambdaMode>('fixed');
+  const [dc, setDc] = useState<DcSettings>(DEFAULT_DC_SETTINGS);
   const [backend, setBackend] = useState<{ name: string; note?: string }>({ name: 'starting…' });
   const [preferredBackend, setPreferredBackend] = useState<BackendName | ''>('');
   const [runs, setRuns] = useState<Partial<Record<MethodId, RunState>>>({});
-  const [results, setResults] = useState<Partial<Record<MethodId, MethodResult>>>({});
-  const [comparisons, setComparisons] = useState<Partial<Record<MethodId, MethodComparison>>>({});
+  const [results, setResults] = useState<Partial<Record<ResultId, MethodResult>>>({});
+  const [comparisons, setComparisons] = useState<Partial<Record<ResultId, MethodComparison>>>({});
   const [referenceId, setReferenceId] = useState<string>();
   const [errors, setErrors] = useState<string[]>([]);
   const [exampleProgress, setExampleProgress] = useState<{ done: number; total: number; stage: string }>();
@@ -100,12 +110,12 @@ export function App() {
     (m: MethodId) => METHODS.find((x) => x.id === m)?.kind === 'classical' || availability[m]?.state === 'available',
     [availability],
   );
-  // the fine-tuned adaptive U-Net is the product's main method: selected by default once its weights are found
+  // the networks are the product: each is selected by default once its weights are found
   const selectionTouched = useRef(false);
   useEffect(() => {
-    if (!selectionTouched.current && availability[MAIN_MODEL]?.state === 'available') {
-      setSelected((s) => (s.includes(MAIN_MODEL) ? s : [MAIN_MODEL, ...s]));
-    }
+    if (selectionTouched.current) return;
+    const found = MODELS.filter((m) => availability[m]?.state === 'available');
+    setSelected((s) => [...found.filter((m) => !s.includes(m)), ...s]);
   }, [availability]);
 
   const compute = useRef<ComputeClient | undefined>(undefined);
@@ -182,10 +192,31 @@ export function App() {
           const r = await Promise.race([result, cancelled]);
           if (r.chi.data.length !== input.field.data.length) throw new Error(`returned ${r.chi.dims.join('x')}, expected ${input.field.dims.join('x')}`);
           const chi: Volume = { ...input.field, data: r.chi.data };
-          const key = resultKey(runCtx.key, m, params, lambdaMode);
+          const key = resultKey(runCtx.key, m, params, lambdaMode, dc);
           setResults((prev) => ({ ...prev, [m]: { chi, seconds: r.seconds, backend: r.backend, key, mask: input.metricsMask, lambda } }));
           // the models' tfjs backend is what the header shows; classical methods run in plain JS ('cpu')
-          if (METHODS.find((x) => x.id === m)?.kind === 'model') setBackend((b) => (b.name === r.backend ? b : { name: r.backend, note: b.note }));
+          if (isModel(m)) setBackend((b) => (b.name === r.backend ? b : { name: r.backend, note: b.note }));
+          if (isModel(m) && dc.enabled) {
+            // the network's own result is already shown: a failing data-consistency step loses nothing of it
+            try {
+              const c = compute.current;
+              if (!c) throw new Error('the compute worker is not available');
+              setRun(m, { stage: 'data consistency', done: 0, total: 1 });
+              const t0 = performance.now();
+              const job = c.dataConsistency(input.field, chi, input.b0Dir, input.mask, dcRequest(dc), onProgress);
+              state.computeJobId = job.jobId;
+              const d = await Promise.race([job.result, cancelled]);
+              state.computeJobId = undefined;
+              const used: UsedLambda = { value: d.lambda, rule: d.rule, requested: d.fellBack ? (dc.mode as LambdaRule) : undefined, curve: d.curve };
+              const id = dcResultId(m);
+              const seconds = r.seconds + (performance.now() - t0) / 1000;
+              const dcKey = resultKey(runCtx.key, id, params, lambdaMode, dc);
+              setResults((prev) => ({ ...prev, [id]: { chi: { ...input.field, data: d.chi.data }, seconds, backend: `${r.backend} + cpu`, key: dcKey, mask: input.metricsMask, lambda: used } }));
+            } catch (e) {
+              if (e instanceof CancelledError) throw e;
+              report(`${resultLabel(dcResultId(m))} failed: ${errorText(e)}`);
+            }
+          }
           setRun(m, { status: 'done' });
         } catch (e) {
           if (e instanceof CancelledError) setRun(m, { status: 'cancelled' });
@@ -198,7 +229,7 @@ export function App() {
       currentRun.current = undefined;
       setRunning(false);
     },
-    [params, lambdaMode, report],
+    [params, lambdaMode, dc, report],
   );
 
   const cancel = () => {
@@ -246,7 +277,7 @@ export function App() {
     const skip = params.get('autoload') === '0';
     if (!skip && firstVisit()) {
       // wait a tick so the workers exist
-      const methods: MethodId[] = availability[MAIN_MODEL]?.state === 'available' ? [MAIN_MODEL, 'tkd', 'cfl2'] : ['tkd', 'cfl2'];
+      const methods: MethodId[] = [...MODELS.filter((m) => availability[m]?.state === 'available'), 'tkd', 'cfl2'];
       setTimeout(() => loadExample(DEFAULT_EXAMPLE, methods), 0);
     }
   }, [loadExample, availabilityKnown, availability]);
@@ -307,7 +338,7 @@ export function App() {
   useEffect(() => {
     const c = compute.current;
     if (!c || !reference?.volume || !referenceOnGrid) return;
-    for (const [m, r] of Object.entries(results) as [MethodId, MethodResult][]) {
+    for (const [m, r] of Object.entries(results) as [ResultId, MethodResult][]) {
       const have = comparisons[m];
       if (have && have.referenceId === reference.id && have.chi === r.chi) continue;
       const tag = `${m}:${reference.id}:${r.key}:${r.seconds}`;
@@ -355,8 +386,8 @@ export function App() {
 
   const editedKeys = Object.keys(edits) as (keyof AcqSettings)[];
   const runnable = selected.filter(isRunnable);
-  const isStale = (m: MethodId) => results[m]?.key !== resultKey(ctx.key, m, params, lambdaMode);
-  const anyStale = (Object.keys(results) as MethodId[]).some(isStale);
+  const isStale = (id: ResultId) => results[id]?.key !== resultKey(ctx.key, id, params, lambdaMode, dc);
+  const anyStale = (Object.keys(results) as ResultId[]).some(isStale);
 
   return (
     <div className="app">
@@ -414,6 +445,8 @@ export function App() {
             params={params}
             lambdaMode={lambdaMode}
             onLambdaMode={setLambdaMode}
+            dc={dc}
+            onDc={setDc}
             backend={backend.name}
             backendNote={backend.note}
             preferredBackend={preferredBackend}

@@ -1,5 +1,6 @@
 /** Promise-based client for the compute worker: one job per call, with progress and cancellation. */
 import type { Vec3, Volume } from '../core/volume';
+import type { LambdaRule } from '../core/lambdaChoice';
 import type { NiftiRead } from '../io/readNifti';
 import {
   computeTransferables, type ExampleDataset, type ExampleOptions, type FromCompute, type LCurve, type QualityMetrics,
@@ -63,6 +64,15 @@ export class ComputeClient {
       onProgress,
     );
     return { jobId, result: done.then((m) => (m as Extract<FromCompute, { type: 'lcurve' }>).curve as LCurve) };
+  }
+
+  /** A network's output made consistent with the field (ppm); a fixed lambda, or one chosen on the L-curve by rule. */
+  dataConsistency(field: Volume, chiNet: Volume, b0Dir: Vec3, mask: Volume | undefined, how: { lambda?: number; rule?: LambdaRule }, onProgress?: Progress) {
+    const { jobId, done } = this.job(
+      (id) => ({ type: 'dc', jobId: id, field: copyVolume(field), chiNet: copyVolume(chiNet), b0Dir, mask: mask && copyVolume(mask), ...how }),
+      onProgress,
+    );
+    return { jobId, result: done.then((m) => m as Extract<FromCompute, { type: 'dc' }>) };
   }
 
   compare(estimate: Volume, reference: Volume, mask: Volume): Promise<Comparison> {

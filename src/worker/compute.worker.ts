@@ -1,10 +1,13 @@
 /// <reference lib="webworker" />
 /**
- * The compute worker: reading NIfTI files, example dataset, COSMOS, the closed-form L2 L-curve, metrics, difference
- * maps and scatter densities, off the UI thread.
+ * The compute worker: reading NIfTI files, example dataset, COSMOS, the closed-form L2 L-curve, data consistency,
+ * metrics, difference maps and scatter densities, off the UI thread.
  * Thin: the numerics live in src/core. One job at a time; a cancel aborts the running job at its next check.
  */
 import { cosmos, orientationsOf } from '../core/cosmos';
+import { dataConsistency } from '../core/dataConsistency';
+import { dataConsistencyLCurve } from '../core/dataConsistencyLCurve';
+import { pickLambda } from '../core/lambdaChoice';
 import { lCurve } from '../core/lCurve';
 import { computeMetrics } from '../core/metrics';
 import { buildExample } from '../core/phantomExample';
@@ -66,6 +69,22 @@ function metricsOf(estimate: Volume, reference: Volume, mask: Volume): QualityMe
   return { nrmse: m.nrmse, psnr: m.psnr, ssim: m.ssim, hfen: m.hfen, slope: m.slope, intercept: m.intercept, r2: m.r2 };
 }
 
+/** The lambda (fixed, or picked on the data-consistency L-curve) and the corrected map. */
+function dcJob(msg: Extract<ToCompute, { type: 'dc' }>, opts: { onProgress: (d: number, t: number, s: string) => void; signal: AbortSignal }): FromCompute {
+  const { field, chiNet, b0Dir, mask } = msg;
+  let lambda = msg.lambda;
+  let picked: Pick<Extract<FromCompute, { type: 'dc' }>, 'rule' | 'fellBack' | 'curve'> = {};
+  if (msg.rule) {
+    const curve = dataConsistencyLCurve(field, chiNet, b0Dir, { mask, ...opts });
+    const p = pickLambda(curve, msg.rule);
+    lambda = p.value;
+    picked = { rule: p.rule, fellBack: p.fellBack, curve };
+  }
+  if (lambda === undefined) throw new Error('data consistency needs a lambda or an L-curve rule');
+  const chi = dataConsistency(field, chiNet, b0Dir, { lambda, mask, ...opts });
+  return { type: 'dc', jobId: msg.jobId, chi, lambda, ...picked };
+}
+
 function isAbort(e: unknown): boolean {
   return e instanceof DOMException ? e.name === 'AbortError' : (e as Error)?.name === 'AbortError';
 }
@@ -93,6 +112,8 @@ scope.onmessage = (e: MessageEvent<ToCompute>) => {
         send({ type: 'cosmos', jobId: msg.jobId, chi });
       } else if (msg.type === 'lcurve') {
         send({ type: 'lcurve', jobId: msg.jobId, curve: lCurve(msg.field, msg.b0Dir, { mask: msg.mask, onProgress, signal: controller.signal }) });
+      } else if (msg.type === 'dc') {
+        send(dcJob(msg, { onProgress, signal: controller.signal }));
       } else if (msg.type === 'compare') {
         const { estimate, reference, mask } = msg;
         send({

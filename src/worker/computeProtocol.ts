@@ -1,9 +1,10 @@
 /**
  * The typed message protocol between the UI and the compute worker, which does the heavy work that is not a
- * model: building the example dataset, forward simulation, COSMOS, the closed-form L2 L-curve, metrics, difference maps
- * and scatter densities.
+ * model: building the example dataset, forward simulation, COSMOS, the closed-form L2 L-curve, data consistency of a
+ * network's output, metrics, difference maps and scatter densities.
  * Volumes cross with their buffers transferred, not copied.
  */
+import type { LambdaRule } from '../core/lambdaChoice';
 import type { LCurve } from '../core/lCurve';
 import type { ExampleDataset, ExampleOptions } from '../core/phantomExample';
 import type { Vec3, Volume } from '../core/volume';
@@ -41,6 +42,8 @@ export type ToCompute =
   | { type: 'compare'; jobId: string; estimate: Volume; reference: Volume; mask: Volume; maxSamples: number; bins: number }
   /** the L-curve of closed-form L2 on this field (ppm), on core's default lambda grid and padding, as cfl2 runs it */
   | { type: 'lcurve'; jobId: string; field: Volume; b0Dir: Vec3; mask?: Volume }
+  /** data consistency of a network's output chiNet with the field (ppm): a fixed lambda, or one chosen by `rule` */
+  | { type: 'dc'; jobId: string; field: Volume; chiNet: Volume; b0Dir: Vec3; mask?: Volume; lambda?: number; rule?: LambdaRule }
   | { type: 'cancel'; jobId: string };
 
 export type FromCompute =
@@ -50,6 +53,8 @@ export type FromCompute =
   | { type: 'cosmos'; jobId: string; chi: Volume }
   | { type: 'compare'; jobId: string; metrics: QualityMetrics; difference: Volume; scatter: ScatterDensity }
   | { type: 'lcurve'; jobId: string; curve: LCurve }
+  /** `rule` is the rule that gave lambda (inflection falls back to the corner), `curve` the L-curve when one was used */
+  | { type: 'dc'; jobId: string; chi: Volume; lambda: number; rule?: LambdaRule; fellBack?: boolean; curve?: LCurve }
   | { type: 'error'; jobId: string; message: string }
   | { type: 'cancelled'; jobId: string };
 
@@ -66,6 +71,8 @@ export function computeTransferables(msg: ToCompute | FromCompute): Transferable
   if (msg.type === 'compare' && 'difference' in msg) vols.push(msg.difference);
   if (msg.type === 'compare' && 'estimate' in msg) vols.push(msg.estimate, msg.reference, msg.mask);
   if (msg.type === 'lcurve' && 'field' in msg) vols.push(msg.field, ...(msg.mask ? [msg.mask] : []));
+  if (msg.type === 'dc' && 'field' in msg) vols.push(msg.field, msg.chiNet, ...(msg.mask ? [msg.mask] : []));
+  if (msg.type === 'dc' && 'chi' in msg) vols.push(msg.chi);
   const out: Transferable[] = [];
   for (const v of vols) if (!out.includes(v.data.buffer as ArrayBuffer)) out.push(v.data.buffer as ArrayBuffer);
   const counts = msg.type === 'compare' && 'scatter' in msg ? msg.scatter.counts.buffer : undefined;

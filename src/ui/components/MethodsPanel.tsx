@@ -1,7 +1,9 @@
 /** Method choice, their parameters, the backend in use, and the run / cancel controls with progress per method. */
 import { DEFAULT_CFL2_LAMBDA } from '../../core/closedFormL2';
+import { DEFAULT_DC_LAMBDA } from '../../core/dataConsistency';
 import type { BackendName, MethodId, MethodParams } from '../../worker/protocol';
 import { LAMBDA_MODES, type LambdaMode } from '../cfl2Lambda';
+import type { DcSettings } from '../dcSettings';
 import { METHODS, type ModelAvailability } from '../methods';
 
 export interface RunState {
@@ -18,6 +20,9 @@ interface Props {
   /** how the closed-form L2 lambda is set: the fixed value in params, or an L-curve rule */
   lambdaMode: LambdaMode;
   onLambdaMode: (m: LambdaMode) => void;
+  /** whether and how each network's output is also made consistent with the field */
+  dc: DcSettings;
+  onDc: (s: DcSettings) => void;
   backend: string;
   backendNote?: string;
   preferredBackend: BackendName | '';
@@ -124,6 +129,36 @@ export function MethodsPanel(p: Props) {
           );
         })}
       </ul>
+      <fieldset>
+        <legend>Data consistency</legend>
+        <label className="check">
+          <input type="checkbox" data-testid="dc-enabled" checked={p.dc.enabled} disabled={p.running}
+            onChange={(e) => p.onDc({ ...p.dc, enabled: e.target.checked })} />
+          <span>also show each U-Net corrected by the field (+ DC)</span>
+        </label>
+        <p className="muted small">
+          The field fixes χ wherever the dipole kernel is far from zero; the network fills in the cone where it is silent.
+          Larger λ trusts the network more.
+        </p>
+        <div className="inline">
+          <label className="inline">
+            λ
+            <select value={p.dc.mode} data-testid="dc-lambda-mode" disabled={p.running || !p.dc.enabled}
+              onChange={(e) => p.onDc({ ...p.dc, mode: e.target.value as LambdaMode })}>
+              {LAMBDA_MODES.map((o) => (
+                <option key={o.mode} value={o.mode}>{o.label}</option>
+              ))}
+            </select>
+          </label>
+          {p.dc.mode === 'fixed' ? (
+            <input type="number" step={0.005} min={0} placeholder={`${DEFAULT_DC_LAMBDA} (default)`} value={p.dc.lambda ?? ''} data-testid="dc-lambda"
+              disabled={!p.dc.enabled} aria-label="data-consistency lambda"
+              onChange={(e) => { const v = num(e.target.value); p.onDc({ ...p.dc, lambda: v !== undefined && v > 0 ? v : undefined }); }} />
+          ) : (
+            <span className="muted small">chosen per field when run</span>
+          )}
+        </div>
+      </fieldset>
       <fieldset>
         <legend>U-Net patches</legend>
         <div className="triple">

@@ -2,13 +2,13 @@
 import { SLICE_TYPE } from '@niivue/niivue';
 import { useMemo } from 'react';
 import type { Volume } from '../../core/volume';
-import type { MethodId } from '../../worker/protocol';
 import type { QualityMetrics, ScatterDensity } from '../../worker/computeProtocol';
 import type { AcqSettings } from '../acquisitionState';
 import { lambdaDescription, lambdaText, type UsedLambda } from '../cfl2Lambda';
 import { differenceFileName, resultFileName, saveBlob, saveNifti } from '../download';
 import type { LoadedItem } from '../items';
-import { METHODS, methodLabel } from '../methods';
+import { dcDescription, dcLambdaText } from '../dcSettings';
+import { isDcResult, RESULT_ORDER, resultLabel, type ResultId } from '../resultIds';
 import { metricsCsv, type MetricsRow } from '../metricsCsv';
 import { baseName } from '../roles';
 import { fieldInPpm, magnitudeWindow, symmetricWindow } from '../workbenchContext';
@@ -26,7 +26,7 @@ export interface MethodResult {
   key: string;
   /** the mask the metrics use */
   mask: Volume;
-  /** closed-form L2 only: the lambda used and, when chosen on the L-curve, the curve */
+  /** closed-form L2 and data-consistency results: the lambda used and, when chosen on the L-curve, the curve */
   lambda?: UsedLambda;
 }
 
@@ -45,14 +45,14 @@ interface Props {
   magnitude?: LoadedItem;
   settings: AcqSettings;
   /** whether a method's result was computed with other input or method settings than the current ones */
-  isStale: (id: MethodId) => boolean;
+  isStale: (id: ResultId) => boolean;
   reference?: LoadedItem;
   /** false when the reference is not on the field's grid (then there are no metrics) */
   referenceOnGrid: boolean;
   references: LoadedItem[];
   onReference: (id: string) => void;
-  results: Partial<Record<MethodId, MethodResult>>;
-  comparisons: Partial<Record<MethodId, MethodComparison>>;
+  results: Partial<Record<ResultId, MethodResult>>;
+  comparisons: Partial<Record<ResultId, MethodComparison>>;
   anyStale: boolean;
   sliceType: SLICE_TYPE;
   onSliceType: (s: SLICE_TYPE) => void;
@@ -69,8 +69,8 @@ const VIEWS: [SLICE_TYPE, string][] = [
 ];
 
 export function ResultsPanel(p: Props) {
-  const order = METHODS.map((m) => m.id).filter((id) => p.results[id]);
-  const comparisonOf = (id: MethodId) => {
+  const order = RESULT_ORDER.filter((id) => p.results[id]);
+  const comparisonOf = (id: ResultId) => {
     const c = p.comparisons[id];
     return c && p.reference && c.referenceId === p.reference.id && c.chi === p.results[id]?.chi ? c : undefined;
   };
@@ -105,13 +105,13 @@ export function ResultsPanel(p: Props) {
   for (const id of order) {
     const r = p.results[id]!;
     // the lambda in full (rule, units) is in the section below the viewers; the title has room for the value
-    const title = r.lambda ? `${methodLabel(id)}, λ = ${r.lambda.value}` : methodLabel(id);
+    const title = r.lambda ? `${resultLabel(id)}, λ = ${r.lambda.value}` : resultLabel(id);
     top.push({ id: `chi-${id}`, title, volume: r.chi, kind: 'chi', stale: p.isStale(id) });
   }
   const bottom: PanelSpec[] = [];
   for (const id of order) {
     const c = comparisonOf(id);
-    if (c) bottom.push({ id: `diff-${id}`, title: `${methodLabel(id)} − reference`, volume: c.difference, kind: 'diff', stale: p.isStale(id) });
+    if (c) bottom.push({ id: `diff-${id}`, title: `${resultLabel(id)} − reference`, volume: c.difference, kind: 'diff', stale: p.isStale(id) });
   }
   const rows: MetricsRow[] = order.flatMap((id) => {
     const c = comparisonOf(id);
@@ -124,12 +124,14 @@ export function ResultsPanel(p: Props) {
   const geometry = p.field.volume;
   const sform = p.field.facts?.sformCode;
 
-  const download = (id: MethodId, what: 'chi' | 'diff') => {
+  const dcLambdas = order.flatMap((id) => (isDcResult(id) && p.results[id]?.lambda ? [{ id, lambda: p.results[id]!.lambda! }] : []));
+
+  const download = (id: ResultId, what: 'chi' | 'diff') => {
     try {
       if (what === 'chi') {
         // cfl2 records its lambda as the CLI does; it comes before the input's name, which may be cut at 79 characters
         const r = p.results[id]!;
-        const how = r.lambda ? ` ${lambdaDescription(r.lambda)}` : '';
+        const how = !r.lambda ? '' : isDcResult(id) ? ` ${dcDescription(r.lambda)}` : ` ${lambdaDescription(r.lambda)}`;
         saveNifti(r.chi.data, geometry, resultFileName(inputBase, id), `QSM chi (ppm) by ${id}${how} from ${inputBase}`, sform);
       } else {
         const c = comparisonOf(id)!;
@@ -189,11 +191,25 @@ export function ResultsPanel(p: Props) {
         </section>
       )}
 
+      {dcLambdas.length > 0 && (
+        <section className="panel wide" aria-labelledby="dc-heading">
+          <h2 id="dc-heading">Data consistency</h2>
+          <ul className="dc-lambdas">
+            {dcLambdas.map(({ id, lambda }) => (
+              <li key={id} data-testid={`dc-lambda-used-${id}`} data-value={lambda.value}>
+                {resultLabel(id)}: {dcLambdaText(lambda)}
+                {p.isStale(id) && <span className="stale-badge" title="Computed with other settings: run again"> stale</span>}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+
       {order.length > 0 && (
         <section className="panel wide" aria-labelledby="metrics-heading">
           <h2 id="metrics-heading">Metrics</h2>
           {rows.length > 0 ? (
-            <MetricsTable rows={rows} labelOf={methodLabel} referenceName={p.reference?.name ?? 'reference'} />
+            <MetricsTable rows={rows} labelOf={resultLabel} referenceName={p.reference?.name ?? 'reference'} />
           ) : (
             <p className="muted">
               {!p.reference
@@ -206,7 +222,7 @@ export function ResultsPanel(p: Props) {
           <div className="scatters">
             {order.map((id) => {
               const c = comparisonOf(id);
-              return c ? <ScatterPlot key={id} id={id} title={methodLabel(id)} scatter={c.scatter} metrics={c.metrics} referenceName={p.reference!.name} /> : null;
+              return c ? <ScatterPlot key={id} id={id} title={resultLabel(id)} scatter={c.scatter} metrics={c.metrics} referenceName={p.reference!.name} /> : null;
             })}
           </div>
         </section>
@@ -218,7 +234,7 @@ export function ResultsPanel(p: Props) {
           <ul className="exports">
             {order.map((id) => (
               <li key={id}>
-                <span className="method-name">{methodLabel(id)}</span>
+                <span className="method-name">{resultLabel(id)}</span>
                 <button type="button" data-testid={`download-${id}`} onClick={() => download(id, 'chi')}>χ map (.nii.gz)</button>
                 <button type="button" data-testid={`download-diff-${id}`} disabled={!comparisonOf(id)} onClick={() => download(id, 'diff')}>difference (.nii.gz)</button>
               </li>
