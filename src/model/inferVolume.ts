@@ -5,6 +5,7 @@
 import type { Vec3, Volume } from '../core/volume';
 import { applyMask } from '../core/masking';
 import { withData } from '../core/volume';
+import { sideInfo } from '../core/acquisition';
 import type { QsmModel } from './loadModel';
 import type { BackendName } from './backend';
 import { runPatchwise } from './patchInference';
@@ -46,11 +47,9 @@ export interface InferResult {
   patchSize: Vec3;
 }
 
-/** s = (dx, dy, dz, bx, by, bz) with b normalised (FORMAT.md). */
+/** s = (dx, dy, dz, bx, by, bz) with b normalised and sign-canonical (FORMAT.md, core/acquisition canonicalB0). */
 export function sideInformation(voxelSize: Vec3, b0Dir: Vec3): number[] {
-  const n = Math.hypot(...b0Dir);
-  if (!(n > 0)) throw new Error(`B0 direction [${b0Dir.join(', ')}] has no length`);
-  return [...voxelSize, ...b0Dir.map((b) => b / n)];
+  return sideInfo({ voxelSize, b0Dir });
 }
 
 /**
