@@ -24,7 +24,11 @@ FINAL_RUN = {"adaptive-unet": "adaptive-unet", "adaptive-unet-tl": "adaptive-une
 GENERATORS = {
     "v1": "32^3 patches cropped from 64^3 simulations; no support masks; chi scaling uniform 0.5-1.5",
     "v2": "whole simulations (patch = grid); half of them with chi and field confined to a random smooth "
-          "support, as in a masked local field map; chi scaling log-uniform 0.15-1.5",
+          "support, as in a masked local field map; chi scaling log-uniform 0.15-1.5; noise 0-0.004 ppm; random sign of b",
+    "v3": "as v2, but noise at a signal-to-noise ratio log-uniform 3-50 relative to the field std inside the support "
+          "(none in 10 %), the side information's b sign-canonical (b_z > 0), optionally crops of larger simulations "
+          "and extra samples through exact symmetries (axis permutations and flips with b and voxel size); brain "
+          "phantoms get the same SNR-range noise",
 }
 DESCRIPTION = {
     "adaptive-unet": "Adaptive 3-D U-Net: the first encoding convolution's kernel and bias come from a filter-manifold "
@@ -136,7 +140,7 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command):
          "- Pre-training (`training/synthetic.py`): on-the-fly random ellipsoids, cuboids, cylinders and thin tubes with "
          "chi in -0.2..0.4 ppm over a smooth background, with random voxel sizes 0.5-2.5 mm (isotropic, in-plane "
          "isotropic, or fully anisotropic), random B0 directions (mostly uniform over tilts up to 60 deg, some axial, "
-         "some anywhere), chi scaling, Gaussian noise 0-0.004 ppm; field simulated with the dipole model on a "
+         "some anywhere), chi scaling, Gaussian noise; field simulated with the dipole model on a "
          "zero-padded grid. Per stage (see Run): "
          + "; ".join(f"`{os.path.relpath(n)}`: {GENERATORS[generator_of(summaries[n])]}"
                      for n in runs if summaries[n]["stage"] == "pretrain") + ".",
@@ -145,18 +149,18 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command):
         L += ["- Fine-tuning (`training/brain_phantom.py`): brain phantoms of the FreeSurfer subject "
               "(`aparc.a2009s+aseg.mgz`): per-label chi from literature ranges, smooth texture, random veins, "
               "random smooth deformation, resampled to random voxel sizes and field-of-view tilts up to 50 deg, "
-              "noise 0-0.004 ppm, brain mask from the segmentation; loss masked to the brain. The filter-manifold "
+              "noise (as the generator version in the Run table says), brain mask from the segmentation; loss masked to the brain. The filter-manifold "
               "network is frozen (adaptive model); decoder (up*, dec*, out) at lr 1e-3, the rest at 1e-5."]
     L += ["- Held out (never trained on): the MNI152 pveseg brain as a second subject (validation curve and "
           "evaluation below), and a fixed-seed synthetic validation set.", "",
           "## Run", "", "Each stage starts from the previous stage's last checkpoint.", "",
-          "| stage (run directory) | loss | samples seen | steps | training time (min) | batch | patch / grid | finished (UTC) |",
-          "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+          "| stage (run directory) | loss | samples seen | steps | training time (min) | batch | patch / grid | generator | precision | finished (UTC) |",
+          "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for n in runs:
         s = summaries[n]
         L.append(f"| {s['stage']} (`{os.path.relpath(n)}`) | {s.get('loss', 'l1').upper()} | {s['samples']:,} | "
-                 f"{s['step']:,} | {s['elapsed'] / 60:.1f} | {s['batch']} | {s['patch']} / {_arg(s, '--grid', 64)} | "
-                 f"{s.get('finished_utc', '?')} |")
+                 f"{s['step']:,} | {s['elapsed'] / 60:.1f} | {s['batch']} | {s['patch']} / {s.get('grid', _arg(s, '--grid', 64))} | "
+                 f"{generator_of(s)} | {'bf16 autocast' if s.get('bf16') else 'fp32'} | {s.get('finished_utc', '?')} |")
     first_init = summaries[runs[0]].get("init")
     if first_init and os.path.isdir(first_init):
         L += ["", f"The first stage started from the exported weights in `{first_init}` (float16; its card lists "
@@ -167,9 +171,14 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command):
           f"{summaries[runs[0]].get('threads', 1)} thread(s) while the other model (and other work) ran beside it. "
           f"PyTorch {torch_version}. Optimiser AdamW (weight decay 1e-4), gradient norm clipped at 1; pre-training "
           f"peak learning rate {_arg(summaries[runs[0]], '--lr', '1e-3')}, loss "
-          f"{summaries[runs[0]].get('loss', 'l1').upper()}, cosine annealing with warm restarts "
-          "(cycles of 1, 2 and 4 sevenths of each stage's budget)" + ("; fine-tuning: masked loss as in the table, "
-          "decoder 1e-3, rest 1e-5, one cosine decay to 10 %." if finetunes else "."), "",
+          f"{summaries[runs[0]].get('loss', 'l1').upper()}, cosine annealing with warm restarts ("
+          + "; ".join(f"`{os.path.relpath(n)}`: " + (f"first cycle {summaries[n]['cycle_samples']:,} samples, each next "
+                      "twice as long" if "cycle_samples" in summaries[n] else "cycles of 1, 2 and 4 sevenths of the "
+                      "stage's budget") for n in runs if summaries[n]["stage"] == "pretrain") + ")"
+          + ("; fine-tuning: masked loss as in the table, decoder 1e-3, rest 1e-5, one cosine decay to 10 % ("
+             + "; ".join(f"`{os.path.relpath(n)}`: " + (f"over {summaries[n]['decay_samples']:,} samples"
+                         if "decay_samples" in summaries[n] else "over the stage's budget") for n in finetunes)
+             + ")." if finetunes else "."), "",
           "Training command (from the repository root):", "", "```", command, "```", "",
           "Each stage's exact `train.py` call (as recorded in its checkpoint):", "", "```"]
     L += [" ".join(summaries[n].get("argv", [])) for n in runs]
@@ -191,6 +200,12 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command):
                       "replace the classical baseline everywhere; more training is the next step."))
         L += [markdown_table(doc, methods + others), "", "**Verdict (computed from the table):** " + verdict, ""]
         L += ["- " + c for c in compare_sentences(doc, model_id)]
+        w = doc.get("wrong_b0", {}).get(model_id)
+        if w:
+            L += [f"- Wrong B0 direction: on {w['case']} (B0 {', '.join(f'{v:.3f}' for v in w['header_b0'])} in voxel "
+                  f"axes) with the header's B0 in the side information NRMSE {w['nrmse_header']:.1f} %, with an axial "
+                  f"B0 (0, 0, 1) instead {w['nrmse_wrong']:.1f} % ({w['nrmse_wrong'] - w['nrmse_header']:+.1f} "
+                  "percentage points): how much the adaptive layer uses the acquisition."]
         L += ["",
               f"Noise {next(iter(doc['cases'].values()))['noise_ppm']} ppm. Brain: central "
               "128 x 144 x 96 mm block of the held-out MNI152 phantom, metrics inside its brain mask. TKD threshold 0.19. "

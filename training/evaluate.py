@@ -8,6 +8,9 @@ brain phantom (brain_phantom.mni_phantom), each at
   tilted: 1 x 1 x 2 mm, field of view tilted 25 deg (B0 25 deg off the slice axis).
 The networks run on the whole volume at once (dims padded to a multiple of 16); exported
 weights are loaded back from model.json/weights.bin (float16-rounded, as the engine sees them).
+Adaptive models are also run on the tilted brain case with a wrong (axial) B0 direction in the side
+information, the field unchanged: how much the header's B0 direction matters to the adaptive layer
+(doc["wrong_b0"]; issue 9).
 Writes DIR/eval.json and DIR/eval.md.
 """
 import argparse
@@ -56,6 +59,10 @@ def synthetic_case(acq, seed):
     return chi, field, np.ones(shape, bool), vs, b0
 
 
+WRONG_B0_CASE = "brain/tilted"
+AXIAL_B0 = (0.0, 0.0, 1.0)
+
+
 @torch.no_grad()
 def infer(model, q, field_xyz, vs, b0, multiple=16):
     """Whole-volume inference; pads each dim up to a multiple of 16 with zeros."""
@@ -93,8 +100,20 @@ def run(model_dirs, out, seed=4242):
             print(f"{cname} {mid}: NRMSE {results[mid][cname]['nrmse']:.1f}% "
                   f"({results[mid][cname]['seconds']:.0f} s)", flush=True)
         print(f"{cname} tkd: NRMSE {results['tkd'][cname]['nrmse']:.1f}%", flush=True)
+    wrong = {}
+    chi, field, mask, vs, b0 = cases[WRONG_B0_CASE]
+    for mid, (m, q) in models.items():
+        if q["architecture"] != "adaptive-unet":
+            continue
+        est = infer(m, q, field, vs, AXIAL_B0) * mask
+        w = all_metrics(est, chi, mask)
+        wrong[mid] = {"case": WRONG_B0_CASE, "header_b0": [float(v) for v in b0], "wrong_b0": list(AXIAL_B0),
+                      "nrmse_header": results[mid][WRONG_B0_CASE]["nrmse"], "nrmse_wrong": w["nrmse"],
+                      "ssim_header": results[mid][WRONG_B0_CASE]["ssim"], "ssim_wrong": w["ssim"]}
+        print(f"{WRONG_B0_CASE} {mid}: header b0 NRMSE {wrong[mid]['nrmse_header']:.1f}%, "
+              f"axial (wrong) b0 {w['nrmse']:.1f}%", flush=True)
     os.makedirs(out, exist_ok=True)
-    doc = {"cases": meta, "results": results, "torch": torch.__version__, "threads": torch.get_num_threads(),
+    doc = {"cases": meta, "results": results, "wrong_b0": wrong, "torch": torch.__version__, "threads": torch.get_num_threads(),
            "utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     with open(os.path.join(out, "eval.json"), "w") as f:
         json.dump(doc, f, indent=1)
@@ -114,6 +133,19 @@ def markdown_table(doc, methods=None):
             if r:
                 lines.append(f"| {data} | {meta['label']} | {mid} | {r['nrmse']:.1f} | {r['ssim']:.3f} | "
                              f"{r['psnr']:.1f} | {r['hfen']:.1f} | {r['slope']:.2f} | {r['r2']:.2f} |")
+    return "\n".join(lines) + "\n" + wrong_b0_table(doc, methods)
+
+
+def wrong_b0_table(doc, methods=None):
+    """The tilted case with the header's B0 against an axial (wrong) one in the side information."""
+    rows = [(m, w) for m, w in doc.get("wrong_b0", {}).items() if methods is None or m in methods]
+    if not rows:
+        return ""
+    lines = ["", "| model | case | NRMSE % with the header's B0 | NRMSE % with axial B0 (wrong) | difference (pp) |",
+             "| --- | --- | --- | --- | --- |"]
+    for m, w in rows:
+        lines.append(f"| {m} | {w['case']} | {w['nrmse_header']:.1f} | {w['nrmse_wrong']:.1f} | "
+                     f"{w['nrmse_wrong'] - w['nrmse_header']:+.1f} |")
     return "\n".join(lines) + "\n"
 
 
