@@ -4,6 +4,8 @@
 # Budgets (minutes of training time per model) and sizes come from the environment:
 #   PRETRAIN_MIN (65) FINETUNE_MIN (40) PRETRAIN_LR (1e-3) PRETRAIN_LOSS (l2) FINETUNE_LOSS (l2)
 #   PATCH (48) GRID (48) BATCH (2) BASE_CHANNELS (16) RUNS MODELS
+#   CYCLE_SAMPLES (2000: first SGDR cycle, doubling) DECAY_SAMPLES (4000: fine-tuning cosine)
+#   PRETRAIN_SAMPLES / FINETUNE_SAMPLES (unset: stop on minutes only) SYMMETRIES (0) PATCHES_PER_SIM (4) BF16 (1)
 #   PRETRAIN_INIT: a runs directory whose adaptive-unet/ and unet/ last.pt start pre-training (a
 #   continuation of an earlier run); empty starts from He initialisation.
 # Resumable: rerun the same command; finished stages are skipped (RUNS/*.done) and unfinished
@@ -35,6 +37,13 @@ PRETRAIN_LOSS=${PRETRAIN_LOSS:-l2}
 # fine-tuning left slopes of 0.4-0.5.
 FINETUNE_LOSS=${FINETUNE_LOSS:-l2}
 BATCH=${BATCH:-2}
+CYCLE_SAMPLES=${CYCLE_SAMPLES:-2000}
+DECAY_SAMPLES=${DECAY_SAMPLES:-4000}
+PRETRAIN_SAMPLES=${PRETRAIN_SAMPLES:-}
+FINETUNE_SAMPLES=${FINETUNE_SAMPLES:-}
+SYMMETRIES=${SYMMETRIES:-0}
+PATCHES_PER_SIM=${PATCHES_PER_SIM:-4}
+BF16=${BF16:-1}
 BASE_CHANNELS=${BASE_CHANNELS:-16}
 RUNS=${RUNS:-training/runs}
 MODELS=${MODELS:-models}
@@ -53,16 +62,17 @@ train() { # name arch stage minutes [init]
   if [ -n "$init" ]; then extra=(--init "$init"); fi
   $PY training/train.py --arch "$arch" --stage "$stage" --minutes "$minutes" --patch "$PATCH" --grid "$GRID" --batch "$BATCH" \
     --base-channels "$BASE_CHANNELS" --threads 1 --out "$RUNS/$name" --resume "${extra[@]}" "${LR_ARGS[@]}" \
+    --cycle-samples "$CYCLE_SAMPLES" --decay-samples "$DECAY_SAMPLES" --patches-per-sim "$PATCHES_PER_SIM" --bf16 "$BF16" \
     > "$RUNS/$name.log" 2>&1 && touch "$RUNS/$name.done"
 }
 
 
 echo "pretrain $(date -u +%T)"
-LR_ARGS=(--lr "$PRETRAIN_LR" --loss "$PRETRAIN_LOSS")
+LR_ARGS=(--lr "$PRETRAIN_LR" --loss "$PRETRAIN_LOSS" --symmetries "$SYMMETRIES" ${PRETRAIN_SAMPLES:+--max-samples "$PRETRAIN_SAMPLES"})
 init_of() { if [ -n "$PRETRAIN_INIT" ]; then echo "$PRETRAIN_INIT/$1/last.pt"; fi; }
 train adaptive-unet adaptive-unet pretrain "$PRETRAIN_MIN" "$(init_of adaptive-unet)" & children=($!)
 train unet unet pretrain "$PRETRAIN_MIN" "$(init_of unet)" & children+=($!)
-LR_ARGS=(--loss "$FINETUNE_LOSS")
+LR_ARGS=(--loss "$FINETUNE_LOSS" ${FINETUNE_SAMPLES:+--max-samples "$FINETUNE_SAMPLES"})
 wait "${children[0]}"; r1=$?; wait "${children[1]}"; r2=$?
 if [ $r1 -ne 0 ] || [ $r2 -ne 0 ]; then echo "pretraining failed ($r1 $r2); see $RUNS/*.log"; exit 1; fi
 
