@@ -138,11 +138,13 @@ test('diagnostics: copied to the clipboard with versions, backend, adapter limit
   expect(await box.evaluate((t: HTMLTextAreaElement) => t.selectionEnd - t.selectionStart)).toBe((await box.inputValue()).length);
 });
 
-test('every finished method appears in every view: viewer, difference map, metrics row, scatter plot, difference download', async ({ page }) => {
+test('every finished method appears in every view: viewer, difference map, metrics row, scatter plot, difference download; no viewer loses its WebGL context', async ({ page }) => {
   // the three networks are the tiny random fixture (plumbing only), so the five run quickly on a 32^3 example
   test.setTimeout(300_000);
   const ids = ['adaptive-unet', 'adaptive-unet-tl', 'unet-tl', 'tkd', 'cfl2'];
   for (const id of ids.slice(0, 3)) await serveFixtureModel(page, id);
+  const contextWarnings: string[] = [];
+  page.on('console', (m) => /too many active webgl contexts/i.test(m.text()) && contextWarnings.push(m.text()));
   await page.goto('/?autoload=0');
   await page.getByTestId('example-size').selectOption('32');
   await selectOnly(page, ids);
@@ -162,4 +164,24 @@ test('every finished method appears in every view: viewer, difference map, metri
   await expect(page.locator('[data-testid^="panel-diff-"]')).toHaveCount(maps);
   await expect(page.locator('canvas[data-testid^="scatter-"]')).toHaveCount(maps);
   await expect(page.locator('button[data-testid^="download-diff-"]:disabled')).toHaveCount(0);
+
+  // more viewers than browsers keep WebGL contexts for (16 in Chromium; 3 inputs + 2 per method here): none is lost,
+  // those off screen wait without a context and start, at the shared crosshair, when scrolled to
+  const panels = page.locator('[data-testid^="panel-"]');
+  expect(await panels.count()).toBeGreaterThan(12);
+  const contexts = () => page.locator('.viewer-panel canvas').evaluateAll((cs) => cs.map((c) => (c as HTMLCanvasElement).getContext('webgl2')?.isContextLost() ?? 'none'));
+  expect((await contexts()).length).toBeLessThanOrEqual(12);
+  expect(await contexts()).not.toContain(true);
+  const last = page.locator('[data-testid^="panel-diff-"]').last();
+  await expect(last).toHaveAttribute('data-live', 'false');
+  await page.getByTestId('panel-input').locator('canvas').click();
+  await expect(page.getByTestId('readout')).toContainText('voxel (');
+  await last.scrollIntoViewIfNeeded();
+  await expect(last).toHaveAttribute('data-live', 'true');
+  await expect(last.locator('canvas')).toBeVisible();
+  await expect(page.getByTestId('panel-input')).toHaveAttribute('data-live', 'false');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await expect(page.getByTestId('panel-input')).toHaveAttribute('data-live', 'true');
+  expect(await contexts()).not.toContain(true);
+  expect(contextWarnings).toEqual([]);
 });

@@ -1,6 +1,8 @@
 /**
  * One NiiVue canvas showing one volume. The volume is handed over as an in-memory NIfTI written by our own
  * writer, so NiiVue sees exactly the geometry we export. Instances register with the grid for synced crosshairs.
+ * A panel that is not `live` keeps its caption and place but holds no NiiVue instance (no WebGL context); when
+ * it becomes live again it opens at the grid's crosshair.
  */
 import { NVImage, Niivue, SHOW_RENDER, SLICE_TYPE } from '@niivue/niivue';
 import { useEffect, useRef, useState } from 'react';
@@ -23,6 +25,10 @@ interface Props {
   /** shown across the whole grid width; the caption's button toggles it through onToggleEnlarged(id) */
   enlarged?: boolean;
   onToggleEnlarged?: (id: string) => void;
+  /** holds a NiiVue instance (default); the grid keeps the number of live panels under the browser's WebGL limit */
+  live?: boolean;
+  /** the grid's crosshair voxel, where a panel that (re)starts puts its own */
+  location?: [number, number, number];
 }
 
 /** Blue - white - red, for signed differences centred on zero. */
@@ -34,7 +40,7 @@ const DIVERGING = {
   I: [0, 42, 85, 128, 170, 213, 255],
 };
 
-export function NiivuePanel({ id, title, volume, window: win, colormap, sliceType, stale, register, onLocation, enlarged, onToggleEnlarged }: Props) {
+export function NiivuePanel({ id, title, volume, window: win, colormap, sliceType, stale, register, onLocation, enlarged, onToggleEnlarged, live = true, location }: Props) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const nvRef = useRef<Niivue | undefined>(undefined);
   const [ready, setReady] = useState(false);
@@ -43,10 +49,14 @@ export function NiivuePanel({ id, title, volume, window: win, colormap, sliceTyp
   useEffect(() => {
     onLocationRef.current = onLocation;
   }, [onLocation]);
+  const locationRef = useRef(location);
+  useEffect(() => {
+    locationRef.current = location;
+  }, [location]);
 
   useEffect(() => {
     const canvas = canvasRef.current;
-    if (!canvas) return;
+    if (!live || !canvas) return;
     const nv = new Niivue({
       backColor: [0.08, 0.09, 0.11, 1],
       crosshairColor: [0.25, 0.9, 0.35, 0.55],
@@ -78,10 +88,11 @@ export function NiivuePanel({ id, title, volume, window: win, colormap, sliceTyp
       disposed = true;
       register(id, undefined);
       nvRef.current = undefined;
+      setReady(false);
       nv.cleanup();
       (nv.gl?.getExtension('WEBGL_lose_context') as { loseContext(): void } | null)?.loseContext();
     };
-  }, [id, register]);
+  }, [id, register, live]);
 
   useEffect(() => {
     const nv = nvRef.current;
@@ -96,6 +107,12 @@ export function NiivuePanel({ id, title, volume, window: win, colormap, sliceTyp
         img.cal_max = win[1];
         nv.addVolume(img);
         nv.setSliceType(sliceType);
+        // a panel that starts after the crosshair moved (scrolled into view) joins it there
+        const loc = locationRef.current;
+        if (loc) {
+          nv.scene.crosshairPos = nv.vox2frac(loc);
+          nv.drawScene();
+        }
       })
       .catch((e: Error) => setFailed(`could not display: ${e.message}`));
     return () => {
@@ -119,7 +136,8 @@ export function NiivuePanel({ id, title, volume, window: win, colormap, sliceTyp
   }, [sliceType, ready]);
 
   return (
-    <figure className={`viewer-panel${stale ? ' stale' : ''}${enlarged ? ' enlarged' : ''}`} data-testid={`panel-${id}`} data-enlarged={enlarged ? 'true' : undefined}>
+    <figure className={`viewer-panel${stale ? ' stale' : ''}${enlarged ? ' enlarged' : ''}`} data-testid={`panel-${id}`} data-panel-id={id}
+      data-enlarged={enlarged ? 'true' : undefined} data-live={live ? 'true' : 'false'}>
       <figcaption>
         <span className="panel-title">{title}</span>
         {stale && <span className="stale-badge" title="Computed with other acquisition or method settings: run again">stale</span>}
@@ -133,6 +151,10 @@ export function NiivuePanel({ id, title, volume, window: win, colormap, sliceTyp
       </figcaption>
       {failed ? (
         <p className="panel-error">{failed}</p>
+      ) : !live ? (
+        <div className="canvas-box paused" data-testid={`paused-${id}`}>
+          <span>Not drawn while off screen: browsers allow only so many 3-D viewers at once. Scroll to it or enlarge it.</span>
+        </div>
       ) : (
         // NiiVue sizes its canvas to 100% of the parent, so the parent fixes the square
         <div className="canvas-box">

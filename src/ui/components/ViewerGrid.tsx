@@ -2,12 +2,14 @@
  * The viewers: top block susceptibility (input field, reference, each method), bottom block differences, each
  * difference in the same grid cell as its method above. Viewers keep a minimum width: when they do not all fit
  * in one row both blocks wrap onto the same number of columns. One viewer at a time can be enlarged to the full
- * width (its caption's button toggles it) without reloading it.
+ * width (its caption's button toggles it) without reloading it. Only viewers on or near the screen hold a
+ * NiiVue instance, at most MAX_LIVE_VIEWERS: browsers lose the oldest WebGL context past their limit (16 in
+ * Chromium), and the example with every method and its difference has 19 viewers.
  */
 import { SLICE_TYPE, type Niivue } from '@niivue/niivue';
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 import type { Volume } from '../../core/volume';
-import { gridColumns } from '../viewerLayout';
+import { gridColumns, liveViewers } from '../viewerLayout';
 import { NiivuePanel, type DisplayWindow } from './NiivuePanel';
 
 export interface PanelSpec {
@@ -31,6 +33,38 @@ interface Props {
 
 const SYNC = { '2d': true, '3d': true, crosshair: true, zoomPan: true, sliceType: false };
 
+/**
+ * The ids (data-panel-id) of the panels inside `ref` that are on or near the screen, followed as the page scrolls
+ * and as panels come and go (`idsKey` changes); undefined where IntersectionObserver is missing.
+ */
+function useVisiblePanels(ref: RefObject<HTMLDivElement | null>, idsKey: string) {
+  const [visible, setVisible] = useState<ReadonlySet<string>>();
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof IntersectionObserver === 'undefined') return;
+    const io = new IntersectionObserver(
+      (entries) =>
+        setVisible((prev) => {
+          const next = new Set(prev);
+          for (const e of entries) {
+            const id = (e.target as HTMLElement).dataset.panelId;
+            if (!id) continue;
+            if (e.isIntersecting) next.add(id);
+            else next.delete(id);
+          }
+          return next;
+        }),
+      { rootMargin: '200px 0px' },
+    );
+    const panels = el.querySelectorAll<HTMLElement>('[data-panel-id]');
+    const ids = new Set([...panels].map((p) => p.dataset.panelId!));
+    setVisible((prev) => (prev ? new Set([...prev].filter((id) => ids.has(id))) : prev));
+    panels.forEach((p) => io.observe(p));
+    return () => io.disconnect();
+  }, [ref, idsKey]);
+  return visible;
+}
+
 /** The width of the element `ref` points at, followed as it changes (undefined before the first layout). */
 function useWidth() {
   const ref = useRef<HTMLDivElement>(null);
@@ -50,6 +84,7 @@ function useWidth() {
 export function ViewerGrid({ top, bottom, chiWindow, fieldWindow, diffWindow, sliceType }: Props) {
   const { ref: gridRef, width } = useWidth();
   const [enlarged, setEnlarged] = useState<string>();
+  const visible = useVisiblePanels(gridRef, [...top, ...bottom].map((p) => p.id).join(' '));
   const toggleEnlarged = useCallback((id: string) => setEnlarged((e) => (e === id ? undefined : id)), []);
   const instances = useRef(new Map<string, Niivue>());
   const register = useCallback((id: string, nv: Niivue | undefined) => {
@@ -74,6 +109,7 @@ export function ViewerGrid({ top, bottom, chiWindow, fieldWindow, diffWindow, sl
   const columns = gridColumns(top.length, width);
   const wrapped = columns < top.length;
   const enlargedId = [...top, ...bottom].some((p) => p.id === enlarged) ? enlarged : undefined;
+  const live = liveViewers([...top, ...bottom].map((p) => p.id), visible, enlargedId);
   const row = (panels: PanelSpec[], label: string, lead?: ReactNode) => (
     <div className={`viewer-row${wrapped ? ' wrapped' : ''}`} role="group" aria-label={label} data-columns={columns}
       style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}>
@@ -92,6 +128,8 @@ export function ViewerGrid({ top, bottom, chiWindow, fieldWindow, diffWindow, sl
           onLocation={setVox}
           enlarged={p.id === enlargedId}
           onToggleEnlarged={toggleEnlarged}
+          live={live.has(p.id)}
+          location={vox}
         />
       ))}
     </div>
