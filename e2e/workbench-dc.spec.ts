@@ -3,6 +3,7 @@
 // editing it marks only the corrected result stale.
 import { expect, test, type Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
+import { DEFAULT_DC_LAMBDA } from '../src/core/dataConsistency';
 import { readNifti } from '../src/io/readNifti';
 import { selectOnly } from './workbench.helpers';
 
@@ -37,8 +38,8 @@ test('a network with and without data consistency, side by side in every view', 
     await expect(page.getByTestId(`download-diff-${id}`)).toBeEnabled();
   }
   await expect(page.getByTestId(`metrics-row-${DC}`)).toContainText('Adaptive U-Net (TL) + DC');
-  await expect(page.getByTestId(`dc-lambda-used-${DC}`)).toHaveAttribute('data-value', '0.02');
-  await expect(page.getByTestId(`dc-lambda-used-${DC}`)).toContainText('λ = 0.02 (fixed)');
+  await expect(page.getByTestId(`dc-lambda-used-${DC}`)).toHaveAttribute('data-value', String(DEFAULT_DC_LAMBDA));
+  await expect(page.getByTestId(`dc-lambda-used-${DC}`)).toContainText(`λ = ${DEFAULT_DC_LAMBDA} (fixed)`);
   // the field corrects the network where it speaks: the corrected map is closer to the truth
   expect(await metric(page, DC, 'nrmse')).toBeLessThan(await metric(page, NET, 'nrmse'));
 
@@ -46,10 +47,10 @@ test('a network with and without data consistency, side by side in every view', 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`download-${DC}`).click()]);
   expect(download.suggestedFilename()).toBe(`phantom_field_desc-${DC}_Chimap.nii.gz`);
   const read = readNifti(new Uint8Array(await readFile((await download.path())!)), 'dc.nii.gz');
-  expect(read.facts.description).toMatch(/by adaptive-unet-tl-dc dc lambda=0\.02 from phantom_field/);
+  expect(read.facts.description).toContain(`by adaptive-unet-tl-dc dc lambda=${DEFAULT_DC_LAMBDA} from phantom_field`);
 
   // editing lambda makes the corrected result stale, not the network's own
-  await page.getByTestId('dc-lambda').fill('0.05');
+  await page.getByTestId('dc-lambda').fill(String(2 * DEFAULT_DC_LAMBDA));
   await expect(page.getByTestId(`panel-chi-${DC}`).locator('.stale-badge')).toBeVisible();
   await expect(page.getByTestId(`panel-chi-${NET}`).locator('.stale-badge')).toHaveCount(0);
 

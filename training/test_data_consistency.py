@@ -1,0 +1,34 @@
+"""data_consistency.py: exact on a network output that already explains the field, and equal to the independent
+numpy fixture that src/core/dataConsistency.ts is tested against (src/core/__fixtures__/dipole_fixture.json)."""
+import json
+import os
+
+import numpy as np
+
+from data_consistency import data_consistency
+from dipole import forward_field
+
+FIXTURE = os.path.join(os.path.dirname(__file__), "..", "src", "core", "__fixtures__", "dipole_fixture.json")
+
+
+def test_keeps_a_network_output_equal_to_the_truth():
+    rng = np.random.default_rng(0)
+    chi = rng.normal(size=(20, 18, 12))
+    vs, b = (1.0, 1.2, 2.0), np.array([0.3, 0.1, 0.95]) / np.linalg.norm([0.3, 0.1, 0.95])
+    f = forward_field(chi, vs, b, pad_factor=1)  # periodic: the forward model is exactly diagonal
+    for kind in ("soft", "hard"):
+        assert np.abs(data_consistency(f, chi, vs, b, kind=kind, pad_factor=1) - chi).max() < 1e-10
+
+
+def test_matches_the_core_fixture():
+    fx = json.load(open(FIXTURE))
+    shape = tuple(reversed(fx["dims"]))  # flattened x fastest: numpy (z, y, x), transposed to [x, y, z]
+    vol = lambda a: np.asarray(a, dtype=np.float64).reshape(shape).T  # noqa: E731
+    mask = vol(fx["mask"]) > 0
+    field = vol(fx["fields"][0]) * mask
+    net = vol(fx["chiNet"])
+    soft = data_consistency(field, net, fx["voxelSize"], fx["b0Dir"], lam=fx["dcLambda"]) * mask
+    hard = data_consistency(field, net, fx["voxelSize"], fx["b0Dir"], kind="hard", threshold=fx["dcThreshold"]) * mask
+    for got, key in ((soft, "dcSoft"), (hard, "dcHard")):
+        want = vol(fx[key])
+        assert np.abs(got - want).max() < 1e-4 * np.abs(want).max(), key
