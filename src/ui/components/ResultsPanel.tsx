@@ -8,7 +8,8 @@ import { lambdaDescription, lambdaText, type UsedLambda } from '../cfl2Lambda';
 import { differenceFileName, resultFileName, saveBlob, saveNifti } from '../download';
 import type { LoadedItem } from '../items';
 import { dcDescription, dcLambdaText } from '../dcSettings';
-import { isDcResult, RESULT_ORDER, resultLabel, type ResultId } from '../resultIds';
+import { isDcResult, resultLabel, type ResultId } from '../resultIds';
+import type { ResultView } from '../state/selectors';
 import { metricsCsv, type MetricsRow } from '../metricsCsv';
 import { baseName } from '../roles';
 import { fieldInPpm, magnitudeWindow, symmetricWindow } from '../workbenchContext';
@@ -44,15 +45,13 @@ interface Props {
   /** a magnitude image on the field's grid, shown beside the input for anatomy */
   magnitude?: LoadedItem;
   settings: AcqSettings;
-  /** whether a method's result was computed with other input or method settings than the current ones */
-  isStale: (id: ResultId) => boolean;
   reference?: LoadedItem;
   /** false when the reference is not on the field's grid (then there are no metrics) */
   referenceOnGrid: boolean;
   references: LoadedItem[];
   onReference: (id: string) => void;
-  results: Partial<Record<ResultId, MethodResult>>;
-  comparisons: Partial<Record<ResultId, MethodComparison>>;
+  /** every finished result, in display order, with its staleness and its comparison against the reference */
+  views: ResultView[];
   anyStale: boolean;
   sliceType: SLICE_TYPE;
   onSliceType: (s: SLICE_TYPE) => void;
@@ -69,11 +68,9 @@ const VIEWS: [SLICE_TYPE, string][] = [
 ];
 
 export function ResultsPanel(p: Props) {
-  const order = RESULT_ORDER.filter((id) => p.results[id]);
-  const comparisonOf = (id: ResultId) => {
-    const c = p.comparisons[id];
-    return c && p.reference && c.referenceId === p.reference.id && c.chi === p.results[id]?.chi ? c : undefined;
-  };
+  // every view below draws from this one list: a finished result is in all of them or in none
+  const views = p.views;
+  const viewOf = (id: ResultId) => views.find((v) => v.id === id);
 
   // the input field as the methods see it (ppm); falls back to the raw data when the units cannot be converted
   const fieldPpm = useMemo(() => {
@@ -102,39 +99,33 @@ export function ResultsPanel(p: Props) {
   if (fieldPpm) top.push({ id: 'input', title: `Input field: ${p.field.name}`, volume: fieldPpm, kind: 'field' });
   if (magVolume) top.push({ id: 'magnitude', title: `Magnitude: ${p.magnitude!.name}`, volume: magVolume, kind: 'magnitude', window: magWindow });
   if (p.reference?.volume) top.push({ id: `ref-${p.reference.id}`, title: `Reference: ${p.reference.name}`, volume: p.reference.volume, kind: 'chi' });
-  for (const id of order) {
-    const r = p.results[id]!;
+  for (const { id, label, result: r, stale } of views) {
     // the lambda in full (rule, units) is in the section below the viewers; the title has room for the value
-    const title = r.lambda ? `${resultLabel(id)}, λ = ${r.lambda.value}` : resultLabel(id);
-    top.push({ id: `chi-${id}`, title, volume: r.chi, kind: 'chi', stale: p.isStale(id) });
+    const title = r.lambda ? `${label}, λ = ${r.lambda.value}` : label;
+    top.push({ id: `chi-${id}`, title, volume: r.chi, kind: 'chi', stale });
   }
-  const bottom: PanelSpec[] = [];
-  for (const id of order) {
-    const c = comparisonOf(id);
-    if (c) bottom.push({ id: `diff-${id}`, title: `${resultLabel(id)} − reference`, volume: c.difference, kind: 'diff', stale: p.isStale(id) });
-  }
-  const rows: MetricsRow[] = order.flatMap((id) => {
-    const c = comparisonOf(id);
-    const r = p.results[id]!;
-    return c ? [{ method: id, metrics: c.metrics, seconds: r.seconds, backend: r.backend, stale: p.isStale(id) }] : [];
-  });
-  const cfl2Lambda: UsedLambda | undefined = p.results.cfl2?.lambda;
+  const bottom: PanelSpec[] = views.flatMap(({ id, label, comparison: c, stale }) =>
+    c ? [{ id: `diff-${id}`, title: `${label} − reference`, volume: c.difference, kind: 'diff' as const, stale }] : []);
+  const rows: MetricsRow[] = views.flatMap(({ id, result: r, comparison: c, stale }) =>
+    c ? [{ method: id, metrics: c.metrics, seconds: r.seconds, backend: r.backend, stale }] : []);
+  const cfl2View = viewOf('cfl2');
+  const cfl2Lambda: UsedLambda | undefined = cfl2View?.result.lambda;
   const inputBase = baseName(p.field.name);
   const refBase = p.reference ? baseName(p.reference.name) : 'reference';
   const geometry = p.field.volume;
   const sform = p.field.facts?.sformCode;
 
-  const dcLambdas = order.flatMap((id) => (isDcResult(id) && p.results[id]?.lambda ? [{ id, lambda: p.results[id]!.lambda! }] : []));
+  const dcLambdas = views.flatMap((v) => (isDcResult(v.id) && v.result.lambda ? [{ ...v, lambda: v.result.lambda }] : []));
 
   const download = (id: ResultId, what: 'chi' | 'diff') => {
     try {
       if (what === 'chi') {
         // cfl2 records its lambda as the CLI does; it comes before the input's name, which may be cut at 79 characters
-        const r = p.results[id]!;
+        const r = viewOf(id)!.result;
         const how = !r.lambda ? '' : isDcResult(id) ? ` ${dcDescription(r.lambda)}` : ` ${lambdaDescription(r.lambda)}`;
         saveNifti(r.chi.data, geometry, resultFileName(inputBase, id), `QSM chi (ppm) by ${id}${how} from ${inputBase}`, sform);
       } else {
-        const c = comparisonOf(id)!;
+        const c = viewOf(id)!.comparison!;
         saveNifti(c.difference.data, geometry, differenceFileName(inputBase, id, refBase), `${id} minus ${refBase} (ppm)`, sform);
       }
     } catch (e) {
@@ -185,7 +176,7 @@ export function ResultsPanel(p: Props) {
           <h2 id="lambda-heading">Closed-form L2 lambda</h2>
           <p className="lambda-used" data-testid="cfl2-lambda-used" data-value={cfl2Lambda.value}>
             {lambdaText(cfl2Lambda)}
-            {p.isStale('cfl2') && <span className="stale-badge" title="Computed with other acquisition or method settings: run again"> stale</span>}
+            {cfl2View?.stale && <span className="stale-badge" title="Computed with other acquisition or method settings: run again"> stale</span>}
           </p>
           {cfl2Lambda.curve && <LCurvePlot used={{ ...cfl2Lambda, curve: cfl2Lambda.curve }} />}
         </section>
@@ -195,17 +186,17 @@ export function ResultsPanel(p: Props) {
         <section className="panel wide" aria-labelledby="dc-heading">
           <h2 id="dc-heading">Data consistency</h2>
           <ul className="dc-lambdas">
-            {dcLambdas.map(({ id, lambda }) => (
+            {dcLambdas.map(({ id, label, lambda, stale }) => (
               <li key={id} data-testid={`dc-lambda-used-${id}`} data-value={lambda.value}>
-                {resultLabel(id)}: {dcLambdaText(lambda)}
-                {p.isStale(id) && <span className="stale-badge" title="Computed with other settings: run again"> stale</span>}
+                {label}: {dcLambdaText(lambda)}
+                {stale && <span className="stale-badge" title="Computed with other settings: run again"> stale</span>}
               </li>
             ))}
           </ul>
         </section>
       )}
 
-      {order.length > 0 && (
+      {views.length > 0 && (
         <section className="panel wide" aria-labelledby="metrics-heading">
           <h2 id="metrics-heading">Metrics</h2>
           {rows.length > 0 ? (
@@ -220,23 +211,21 @@ export function ResultsPanel(p: Props) {
             </p>
           )}
           <div className="scatters">
-            {order.map((id) => {
-              const c = comparisonOf(id);
-              return c ? <ScatterPlot key={id} id={id} title={resultLabel(id)} scatter={c.scatter} metrics={c.metrics} referenceName={p.reference!.name} /> : null;
-            })}
+            {views.map(({ id, label, comparison: c }) =>
+              c ? <ScatterPlot key={id} id={id} title={label} scatter={c.scatter} metrics={c.metrics} referenceName={p.reference!.name} /> : null)}
           </div>
         </section>
       )}
 
-      {order.length > 0 && (
+      {views.length > 0 && (
         <section className="panel wide" aria-labelledby="export-heading">
           <h2 id="export-heading">Export</h2>
           <ul className="exports">
-            {order.map((id) => (
+            {views.map(({ id, label, comparison }) => (
               <li key={id}>
-                <span className="method-name">{resultLabel(id)}</span>
+                <span className="method-name">{label}</span>
                 <button type="button" data-testid={`download-${id}`} onClick={() => download(id, 'chi')}>χ map (.nii.gz)</button>
-                <button type="button" data-testid={`download-diff-${id}`} disabled={!comparisonOf(id)} onClick={() => download(id, 'diff')}>difference (.nii.gz)</button>
+                <button type="button" data-testid={`download-diff-${id}`} disabled={!comparison} onClick={() => download(id, 'diff')}>difference (.nii.gz)</button>
               </li>
             ))}
           </ul>
