@@ -185,3 +185,34 @@ test('every finished method appears in every view: viewer, difference map, metri
   expect(await contexts()).not.toContain(true);
   expect(contextWarnings).toEqual([]);
 });
+
+// Issue 15 item 2, reproduced: own files dropped while the first visit's example run is still going. The run
+// keeps writing the example's results (48^3) into the new dataset; each shows as a map, its comparison fails
+// ("metrics: grids differ (48x48x48 vs 16x16x16)"), so it has no metrics row, scatter, difference or difference
+// download. Marked as failing until the run is tied to the data it started on (App.tsx / the workbench state).
+test('own data dropped while the first visit still runs the example: every map shown is in every view', async ({ page }) => {
+  test.fail(true, 'issue 15 item 2: a run started on the example keeps writing its results after the data are replaced');
+  test.setTimeout(240_000);
+  // hold the networks' weights until the own files are in, so the example's run is surely still going then
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  for (const id of ['adaptive-unet', 'adaptive-unet-tl', 'unet-tl']) {
+    await serveFixtureModel(page, id);
+    // routes run last-registered first: the gate, then the fixture
+    let asked = 0;
+    await page.route(`**/models/${id}/model.json`, async (route) => {
+      // the first request is the page's availability check; the worker's load of the weights waits
+      if (asked++ > 0) await gate;
+      await route.fallback();
+    });
+  }
+  const d = smallDataset(16, 10);
+  await page.goto('/');
+  await expect(page.getByTestId('panel-input')).toContainText('phantom_field', { timeout: 120_000 });
+  await dropFiles(page, 'dropzone', [nii('subj_field.nii.gz', d.field), nii('subj_mask.nii.gz', d.mask), nii('subj_reference.nii.gz', d.chi)]);
+  await expect(page.getByTestId('panel-input')).toContainText('subj_field', { timeout: 60_000 });
+  release();
+  await expect(page.getByTestId('run-button')).toBeEnabled({ timeout: 200_000 });
+  const maps = await page.locator('[data-testid^="panel-chi-"]').evaluateAll((e) => e.map((x) => x.getAttribute('data-testid')!.replace('panel-chi-', '')));
+  for (const id of maps) await expect(page.getByTestId(`metrics-row-${id}`), `${id} is shown as a map`).toBeVisible({ timeout: 30_000 });
+});
