@@ -11,6 +11,10 @@ import scipy.fft as sfft
 
 from dipole import dipole_kernel, padded_shape
 
+# src/core/dataConsistency.ts DEFAULT_DC_LAMBDA (test_data_consistency.py checks they agree): chosen there on training
+# anatomy by dc_lambda.py
+DEFAULT_LAMBDA = 0.015
+
 
 def _weights(D, kind, lam, threshold):
     if kind == "hard":
@@ -20,7 +24,7 @@ def _weights(D, kind, lam, threshold):
     return D / den, lam / den
 
 
-def data_consistency(field, chi_net, voxel_size, b0_dir, lam=0.02, kind="soft", threshold=0.19, pad_factor=1.5):
+def data_consistency(field, chi_net, voxel_size, b0_dir, lam=DEFAULT_LAMBDA, kind="soft", threshold=0.19, pad_factor=1.5):
     field = np.asarray(field, dtype=np.float64)
     pshape = padded_shape(field.shape, pad_factor)
     # D's even part (D(k) + D(-k)) / 2, the operator the forward model applies to a real chi (dipole.py's

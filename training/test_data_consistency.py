@@ -5,10 +5,17 @@ import os
 
 import numpy as np
 
-from data_consistency import data_consistency
+import re
+
+from data_consistency import DEFAULT_LAMBDA, data_consistency
 from dipole import forward_field
 
 FIXTURE = os.path.join(os.path.dirname(__file__), "..", "src", "core", "__fixtures__", "dipole_fixture.json")
+
+
+def test_default_lambda_is_the_engines():
+    ts = open(os.path.join(os.path.dirname(__file__), "..", "src", "core", "dataConsistency.ts")).read()
+    assert float(re.search(r"DEFAULT_DC_LAMBDA = ([0-9.]+);", ts).group(1)) == DEFAULT_LAMBDA
 
 
 def test_keeps_a_network_output_equal_to_the_truth():
