@@ -35,30 +35,46 @@ function checkEven(dims: Vec3): void {
 
 export function rfft3(data: Float32Array, dims: Vec3, opts?: ProgressOptions): HalfSpectrum {
   checkEven(dims);
+  const hd = halfDims(dims);
+  const n = hd[0] * hd[1] * hd[2];
+  return rfft3Into(data, dims, { re: new Float32Array(n), im: new Float32Array(n), dims: [...dims] as Vec3 }, opts);
+}
+
+/**
+ * rfft3 into a caller's half spectrum (its dims must be `dims`), for loops that transform the same grid every
+ * iteration without allocating; `scratch` (makeScratch(dims)) may be reused too.
+ */
+export function rfft3Into(data: Float32Array, dims: Vec3, out: HalfSpectrum, opts?: ProgressOptions, scratch: Scratch = makeScratch(dims)): HalfSpectrum {
+  checkEven(dims);
   const [nx, ny, nz] = dims;
   if (data.length !== nx * ny * nz) throw new Error(`real volume has ${data.length} values, dims ${dims.join('x')} need ${nx * ny * nz}`);
   const hd = halfDims(dims);
-  const re = new Float32Array(hd[0] * ny * nz), im = new Float32Array(re.length);
+  if (out.re.length !== hd[0] * ny * nz || out.im.length !== out.re.length || out.dims.some((v, a) => v !== dims[a])) throw new Error('half spectrum does not match the dims');
   const tick = progressCounter(nz + nz + ny, opts, 'FFT');
-  const scratch = makeScratch(dims);
-  realPassX(data, re, im, dims, scratch, tick);
-  passY(re, im, hd, scratch, tick);
-  passZ(re, im, hd, 1, scratch, tick);
-  return { re, im, dims: [...dims] as Vec3 };
+  realPassX(data, out.re, out.im, dims, scratch, tick);
+  passY(out.re, out.im, hd, scratch, tick);
+  passZ(out.re, out.im, hd, 1, scratch, tick);
+  return out;
 }
 
 /** Inverse of rfft3 (normalised). Overwrites the spectrum. */
 export function irfft3(spec: HalfSpectrum, opts?: ProgressOptions): Float32Array {
   checkEven(spec.dims);
   const [nx, ny, nz] = spec.dims;
+  return irfft3Into(spec, new Float32Array(nx * ny * nz), opts);
+}
+
+/** irfft3 into a caller's real volume of the spectrum's dims. Overwrites the spectrum. */
+export function irfft3Into(spec: HalfSpectrum, out: Float32Array, opts?: ProgressOptions, scratch: Scratch = makeScratch(spec.dims)): Float32Array {
+  checkEven(spec.dims);
+  const [nx, ny, nz] = spec.dims;
   const hd = halfDims(spec.dims);
   if (spec.re.length !== hd[0] * ny * nz || spec.im.length !== spec.re.length) throw new Error('half spectrum arrays do not match its dims');
+  if (out.length !== nx * ny * nz) throw new Error(`output has ${out.length} values, dims ${spec.dims.join('x')} need ${nx * ny * nz}`);
   const tick = progressCounter(nz + ny + nz, opts, 'inverse FFT');
-  const scratch = makeScratch(spec.dims);
   // Swapping re and im turns the forward passes into unnormalised inverse ones.
   passZ(spec.im, spec.re, hd, 1, scratch, tick);
   passY(spec.im, spec.re, hd, scratch, tick);
-  const out = new Float32Array(nx * ny * nz);
   realInversePassX(spec.re, spec.im, out, spec.dims, 1 / ((nx / 2) * ny * nz), scratch, tick);
   return out;
 }
