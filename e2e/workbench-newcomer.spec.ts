@@ -187,16 +187,16 @@ test('every finished method appears in every view: viewer, difference map, metri
 });
 
 // Issue 15 item 2, reproduced: own files dropped while the first visit's example run is still going. The run
-// keeps writing the example's results (48^3) into the new dataset; each shows as a map, its comparison fails
-// ("metrics: grids differ (48x48x48 vs 16x16x16)"), so it has no metrics row, scatter, difference or difference
-// download. Marked as failing until the run is tied to the data it started on (App.tsx / the workbench state).
-test('own data dropped while the first visit still runs the example: every map shown is in every view', async ({ page }) => {
-  test.fail(true, 'issue 15 item 2: a run started on the example keeps writing its results after the data are replaced');
-  test.setTimeout(240_000);
+// kept writing the example's results (48^3) into the new dataset; each showed as a map whose comparison failed
+// ("metrics: grids differ (48x48x48 vs 16x16x16)"), so it had no metrics row, scatter, difference or difference
+// download. The run on the replaced data must leave nothing behind, and a run on the new data shows every method.
+test('own data dropped while the first visit still runs the example: no leftover map, then every method in every view', async ({ page }) => {
+  test.setTimeout(300_000);
   // hold the networks' weights until the own files are in, so the example's run is surely still going then
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
-  for (const id of ['adaptive-unet', 'adaptive-unet-tl', 'unet-tl']) {
+  const ids = ['adaptive-unet', 'adaptive-unet-tl', 'unet-tl', 'tkd', 'cfl2'];
+  for (const id of ids.slice(0, 3)) {
     await serveFixtureModel(page, id);
     // routes run last-registered first: the gate, then the fixture
     let asked = 0;
@@ -209,10 +209,25 @@ test('own data dropped while the first visit still runs the example: every map s
   const d = smallDataset(16, 10);
   await page.goto('/');
   await expect(page.getByTestId('panel-input')).toContainText('phantom_field', { timeout: 120_000 });
+  await expect(page.locator('[data-testid^="status-"]', { hasText: 'loading model' })).toHaveCount(1, { timeout: 60_000 });
   await dropFiles(page, 'dropzone', [nii('subj_field.nii.gz', d.field), nii('subj_mask.nii.gz', d.mask), nii('subj_reference.nii.gz', d.chi)]);
   await expect(page.getByTestId('panel-input')).toContainText('subj_field', { timeout: 60_000 });
   release();
   await expect(page.getByTestId('run-button')).toBeEnabled({ timeout: 200_000 });
-  const maps = await page.locator('[data-testid^="panel-chi-"]').evaluateAll((e) => e.map((x) => x.getAttribute('data-testid')!.replace('panel-chi-', '')));
-  for (const id of maps) await expect(page.getByTestId(`metrics-row-${id}`), `${id} is shown as a map`).toBeVisible({ timeout: 30_000 });
+  // give a run that was not stopped time to land its results
+  await page.waitForTimeout(3000);
+  const leftovers = await page.locator('[data-testid^="panel-chi-"]').evaluateAll((e) => e.map((x) => x.getAttribute('data-testid')!.replace('panel-chi-', '')));
+  for (const id of leftovers) await expect(page.getByTestId(`metrics-row-${id}`), `${id} is shown as a map`).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('error').filter({ hasText: 'grids differ' })).toHaveCount(0);
+
+  await selectOnly(page, ids);
+  await page.getByTestId('run-button').click();
+  for (const id of ids) await expect(page.getByTestId(`status-${id}`)).toHaveText('done', { timeout: 240_000 });
+  for (const id of ids) {
+    await expect(page.getByTestId(`metrics-row-${id}`), id).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByTestId(`panel-diff-${id}`), id).toBeAttached();
+    await expect(page.getByTestId(`scatter-${id}`), id).toBeVisible();
+    await expect(page.getByTestId(`download-diff-${id}`), id).toBeEnabled();
+  }
+  await expect(page.getByTestId('error')).toHaveCount(0);
 });
