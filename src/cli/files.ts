@@ -17,6 +17,15 @@ export function readVolumeFile(path: string, opts?: ReadNiftiOptions): NiftiRead
   return readNifti(readBytes(path), path, opts);
 }
 
+/** Every volume of a 3-D or 4-D file, in order (the file is read from disk once). */
+export function readAllVolumes(path: string, opts?: Omit<ReadNiftiOptions, 'volumeIndex'>): NiftiRead[] {
+  const bytes = readBytes(path);
+  const first = readNifti(bytes, path, { ...opts, volumeIndex: 0 });
+  const out = [first];
+  for (let v = 1; v < first.facts.volumeCount; v++) out.push(readNifti(bytes, path, { ...opts, volumeIndex: v }));
+  return out;
+}
+
 const NIFTI_EXT = /\.nii(\.gz)?$/i;
 
 /** The BIDS sidecar of an image: same name with .json instead of .nii / .nii.gz. */
@@ -43,11 +52,13 @@ export interface WriteVolumeOptions {
   description: string;
   /** sform code of the input, so a scanner-space result stays marked as such */
   sformCode?: number;
+  /** 'uint8' for masks; default float32 */
+  datatype?: 'float32' | 'uint8';
 }
 
 /** Writes OUT.tmp, then renames it to OUT: readers see the old file or the whole new one, never a part. */
 export function writeVolumeFile(path: string, vol: Volume, opts: WriteVolumeOptions): void {
-  const bytes = writeNifti(vol, { gzip: /\.gz$/i.test(path), description: opts.description, sformCode: opts.sformCode });
+  const bytes = writeNifti(vol, { gzip: /\.gz$/i.test(path), description: opts.description, sformCode: opts.sformCode, datatype: opts.datatype });
   const tmp = `${path}.tmp`;
   try {
     writeFileSync(tmp, bytes);

@@ -7,6 +7,7 @@ import { isInputError } from '../io/inputError';
 import { usageLines, UsageError, type FlagSpecs } from './args';
 import { processContext, type CommandContext } from './context';
 import { COSMOS_FLAGS, cosmosCommand } from './commands/cosmos';
+import { FIELD_FLAGS, fieldCommand } from './commands/field';
 import { FORWARD_FLAGS, forwardCommand } from './commands/forward';
 import { INVERT_FLAGS, invertCommand } from './commands/invert';
 import { listCommand } from './commands/list';
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, Command> = {
   invert: { run: invertCommand, flags: INVERT_FLAGS, summary: 'local field -> susceptibility' },
   forward: { run: forwardCommand, flags: FORWARD_FLAGS, summary: 'susceptibility -> local field (dipole model)' },
   cosmos: { run: cosmosCommand, flags: COSMOS_FLAGS, summary: 'susceptibility from several orientations' },
+  field: { run: fieldCommand, flags: FIELD_FLAGS, summary: 'scanner phase + magnitude (single- or multi-echo) -> local field (ppm)' },
   metrics: { run: metricsCommand, flags: METRICS_FLAGS, summary: 'NRMSE, PSNR, SSIM, HFEN, regression against a reference' },
 };
 

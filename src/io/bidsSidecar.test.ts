@@ -18,6 +18,8 @@ describe('parseBidsSidecar', () => {
     const many = parseBidsSidecar('{"EchoTime": [0.01, 0.02]}', F);
     expect(many.echoTime).toBeUndefined();
     expect(many.warnings[0]).toMatch(/lists 2 echoes/);
+    expect(many.echoTimes).toEqual([0.01, 0.02]);
+    expect(parseBidsSidecar('{"EchoTime": [5, 10]}', F).echoTimes).toEqual([0.005, 0.01]);
   });
   it('keeps units it cannot convert from as unrecognized', () => {
     expect(parseBidsSidecar('{"Units": "rad/s"}', F)).toEqual({ unrecognizedUnits: 'rad/s', warnings: [] });

@@ -10,6 +10,8 @@ export interface BidsSidecar {
   fieldStrength?: number;
   /** seconds (after any ms -> s correction, which is reported in warnings) */
   echoTime?: number;
+  /** seconds, when EchoTime is a list (one per echo of a 4-D file); same ms -> s correction */
+  echoTimes?: number[];
   /** field units, when the sidecar's "Units" is one we know */
   units?: FieldUnits;
   /** "Units" as written, when it is not one we can convert from */
@@ -49,6 +51,9 @@ export function parseBidsSidecar(text: string, file: string): BidsSidecar {
     }
     if (list.length > 1) {
       out.warnings.push(`${file}: EchoTime lists ${list.length} echoes; give the echo time of this field map explicitly if it is in radians`);
+      const ms = (list as number[]).some((t) => t > 1);
+      if (ms) out.warnings.push(`${file}: EchoTime values over 1 s are taken to be in milliseconds`);
+      out.echoTimes = (list as number[]).map((t) => (ms ? t / 1000 : t));
     } else {
       let te = list[0] as number;
       if (te > 1) {

@@ -28,6 +28,18 @@ describe('writeNifti -> readNifti round trip', () => {
     }
   }
 
+  it('writes masks as uint8 (datatype 2, bitpix 8), rounded and clamped, same geometry', () => {
+    const vol = testVolume([3, 4, 5] as Vec3, oblique);
+    vol.data.set([0, 1, 0.6, 300, -2]);
+    const bytes = writeNifti(vol, { datatype: 'uint8' });
+    expect(bytes.length).toBe(352 + 60);
+    const back = readNifti(bytes, 'm.nii');
+    expect(back.facts.datatype).toBe('uint8');
+    expect(Array.from(back.volume.data.slice(0, 5))).toEqual([0, 1, 1, 255, 0]);
+    back.volume.affine.forEach((x, i) => expect(Math.abs(x - oblique[i])).toBeLessThan(1e-5));
+    expect(readNifti(writeNifti(vol, { datatype: 'uint8', gzip: true }), 'm.nii.gz').volume.data).toEqual(back.volume.data);
+  });
+
   it('keeps the input sform code and drops the qform for a sheared affine', () => {
     const a = readNifti(writeNifti(testVolume([2, 2, 2], oblique), { sformCode: 4 }), 'a.nii').facts;
     expect([a.sformCode, a.qformCode]).toEqual([4, 4]);

@@ -1,5 +1,5 @@
 /**
- * Volume -> float32 NIfTI-1 bytes (.nii, or .nii.gz when gzip is set), little-endian.
+ * Volume -> float32 (or, for masks, uint8) NIfTI-1 bytes (.nii, or .nii.gz when gzip is set), little-endian.
  * The affine goes in the sform and, decomposed, in the qform (qform_code 0 when the affine has shear),
  * so the result overlays the input in viewers that read either.
  */
@@ -15,18 +15,22 @@ export interface WriteNiftiOptions {
   sformCode?: number;
   /** qform_code to write when the affine has no shear; default = sformCode */
   qformCode?: number;
+  /** 'uint8' for masks (values rounded and clamped to 0..255); default 'float32' */
+  datatype?: 'float32' | 'uint8';
 }
 
 const HEADER_BYTES = 348;
 const VOX_OFFSET = 352;
 const DT_FLOAT32 = 16;
+const DT_UINT8 = 2;
 const UNITS_MM = 2;
 
 export function writeNifti(vol: Volume, opts: WriteNiftiOptions = {}): Uint8Array {
   const [nx, ny, nz] = vol.dims;
   const n = nx * ny * nz;
   if (vol.data.length !== n) throw new Error(`writeNifti: data has ${vol.data.length} values, dims need ${n}`);
-  const out = new Uint8Array(VOX_OFFSET + 4 * n);
+  const uint8 = opts.datatype === 'uint8';
+  const out = new Uint8Array(VOX_OFFSET + (uint8 ? 1 : 4) * n);
   const v = new DataView(out.buffer);
   const sformCode = opts.sformCode && opts.sformCode > 0 ? opts.sformCode : 1;
   const q = affineToQform(vol.affine);
@@ -35,8 +39,8 @@ export function writeNifti(vol: Volume, opts: WriteNiftiOptions = {}): Uint8Arra
   v.setUint8(38, 'r'.charCodeAt(0)); // "regular", as nifti1_io writes
   const dim = [3, nx, ny, nz, 1, 1, 1, 1];
   dim.forEach((d, i) => v.setInt16(40 + 2 * i, d, true));
-  v.setInt16(70, DT_FLOAT32, true);
-  v.setInt16(72, 32, true);
+  v.setInt16(70, uint8 ? DT_UINT8 : DT_FLOAT32, true);
+  v.setInt16(72, uint8 ? 8 : 32, true);
   const pixdim = [q ? q.qfac : 1, ...(q ? q.pixdim : vol.voxelSize), 1, 1, 1, 1];
   pixdim.forEach((p, i) => v.setFloat32(76 + 4 * i, p, true));
   v.setFloat32(108, VOX_OFFSET, true);
@@ -54,6 +58,10 @@ export function writeNifti(vol: Volume, opts: WriteNiftiOptions = {}): Uint8Arra
   writeAscii(out, 344, 4, 'n+1');
   // bytes 348..351: no extensions
 
+  if (uint8) {
+    for (let i = 0; i < n; i++) out[VOX_OFFSET + i] = Math.max(0, Math.min(255, Math.round(vol.data[i]))) || 0;
+    return opts.gzip ? gzipSync(out, { level: 1 }) : out;
+  }
   const data = new Float32Array(out.buffer, VOX_OFFSET, n);
   if (isLittleEndianHost()) data.set(vol.data);
   else for (let i = 0; i < n; i++) v.setFloat32(VOX_OFFSET + 4 * i, vol.data[i], true);
