@@ -46,7 +46,7 @@ export function App() {
             gridMessages={w.gridMessages}
             busy={s.loading}
             onFiles={w.addFiles}
-            onRole={(id, role) => dispatch({ type: 'assign-role', id, role })}
+            onRole={w.setRole}
             onRemove={(id) => dispatch({ type: 'remove-item', id })}
           />
           {w.cosmosFields.length >= 2 && (

@@ -277,6 +277,20 @@ export function useWorkbench() {
     [report, replaceDataset],
   );
 
+  /**
+   * A file of the user's that becomes the input field replaces the example (as dropping a field does): the example's
+   * files and everything computed on them go, the user's other files stay.
+   */
+  const setRole = useCallback(
+    (id: string, role: Role) => {
+      const items = latest.current.items;
+      const it = items.find((i) => i.id === id);
+      if (role === 'field' && it?.origin === 'file' && items.some((i) => i.origin === 'example')) replaceDataset(items.filter((i) => i.origin !== 'example'));
+      dispatch({ type: 'assign-role', id, role });
+    },
+    [replaceDataset],
+  );
+
   // Grid checks: everything combined voxel by voxel with the field must be on its grid.
   const gridMessages = useMemo(() => {
     const out: { ok: boolean; name: string; text: string }[] = [];
@@ -364,6 +378,6 @@ export function useWorkbench() {
     runnableSelected,
     anyStale: views.some((v) => v.stale),
     run: () => runMethods(runnableSelected, state.items, state.edits, state.datasetId),
-    cancel, loadExample, addFiles, computeCosmos, preferBackend, report,
+    cancel, loadExample, addFiles, computeCosmos, preferBackend, report, setRole,
   };
 }
