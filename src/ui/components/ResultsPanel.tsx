@@ -210,6 +210,12 @@ export function ResultsPanel(p: Props) {
                   : 'Computing metrics…'}
             </p>
           )}
+          {rows.length > 0 && p.reference && p.referenceOnGrid && views.some((v) => !v.comparison) && (
+            // a result without its row yet is named, so a slow or failed comparison never looks like a missing method
+            <p className="muted small" data-testid="metrics-pending">
+              Not compared yet: {views.filter((v) => !v.comparison).map((v) => v.label).join(', ')} (computing, or see the messages above).
+            </p>
+          )}
           <div className="scatters">
             {views.map(({ id, label, comparison: c }) =>
               c ? <ScatterPlot key={id} id={id} title={label} scatter={c.scatter} metrics={c.metrics} referenceName={p.reference!.name} /> : null)}
