@@ -27,8 +27,13 @@ tf.enableProdMode();
 
 const loaded = new Map<string, Promise<QsmModel>>();
 
+/** Where a learned method's weights are read from (models/<id>, or under QSM_MODELS_DIR). */
+export function modelDir(id: string): string {
+  return path.join(modelsDir, id);
+}
+
 function model(id: string): Promise<QsmModel> {
-  const dir = path.join(modelsDir, id);
+  const dir = modelDir(id);
   if (!existsSync(path.join(dir, 'model.json'))) return Promise.reject(new Error(`model ${id} is not available: ${dir}/model.json does not exist`));
   let m = loaded.get(id);
   if (!m) loaded.set(id, (m = loadModel(readerModelFiles(dir, readFile))));

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { isInputError } from '../io/inputError';
 import { usageLines, UsageError, type FlagSpecs } from './args';
 import { processContext, type CommandContext } from './context';
+import { BIDS_FLAGS, bidsCommand } from './commands/bids';
 import { COSMOS_FLAGS, cosmosCommand } from './commands/cosmos';
 import { FIELD_FLAGS, fieldCommand } from './commands/field';
 import { FORWARD_FLAGS, forwardCommand } from './commands/forward';
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, Command> = {
   cosmos: { run: cosmosCommand, flags: COSMOS_FLAGS, summary: 'susceptibility from several orientations' },
   field: { run: fieldCommand, flags: FIELD_FLAGS, summary: 'scanner phase + magnitude (single- or multi-echo) -> local field (ppm)' },
   metrics: { run: metricsCommand, flags: METRICS_FLAGS, summary: 'NRMSE, PSNR, SSIM, HFEN, regression against a reference' },
+  bids: { run: bidsCommand, flags: BIDS_FLAGS, summary: 'BIDS_DIR OUT_DIR participant (first, then the flags): every subject of a BIDS dataset -> BIDS derivatives' },
 };
 
 export function usage(): string {

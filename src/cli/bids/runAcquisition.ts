@@ -1,0 +1,150 @@
+/**
+ * One acquisition of `qsm bids`: skip what is done, read the local field (and mask), write them as derivatives,
+ * then each method's susceptibility map. A failing method does not stop the others; every problem is returned.
+ */
+import { relative } from 'node:path';
+import { withData, type Volume } from '../../core/volume';
+import { InputError } from '../../io/inputError';
+import { chooseB0Dir, describeAcquisition } from '../acquisitionReport';
+import type { Flags } from '../args';
+import { withProgress, type CommandContext } from '../context';
+import { applyDc, type DcRequest } from '../dataConsistencyStep';
+import { chooseFieldUnits } from '../fieldUnits';
+import { readSidecarFor, readVolumeFile } from '../files';
+import { readInput, readMask } from '../inputs';
+import type { MethodEntry } from '../methodTypes';
+import { baseSidecar, doneState, outputPath, writeDerivative, type PlannedOutput } from './derivatives';
+import type { Acquisition } from './discover';
+import { planMethod, type MethodOutputs } from './plan';
+import { checkRawPhase, NEEDS_FIELD_MESSAGE } from './rawPhase';
+
+export interface AcquisitionRequest {
+  bidsDir: string;
+  outDir: string;
+  methods: MethodEntry[];
+  dc?: DcRequest;
+  /** the command's flags (--nonfinite) */
+  flags: Flags;
+}
+
+export interface AcquisitionResult {
+  written: number;
+  done: number;
+  errors: string[];
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ').trim();
+
+interface Inputs {
+  field: Volume;
+  mask?: Volume;
+  b0Dir: [number, number, number];
+  sformCode: number;
+  /** input files, relative to BIDS_DIR */
+  sources: string[];
+  fieldStrength?: number;
+}
+
+function readLocalField(acq: Acquisition, req: AcquisitionRequest, ctx: CommandContext): Inputs {
+  const fieldPath = acq.localField!;
+  const read = readInput(fieldPath, req.flags, ctx);
+  const { ppmPerUnit } = chooseFieldUnits(fieldPath, req.flags, ctx);
+  let field = read.volume;
+  if (ppmPerUnit !== 1) field = withData(field, field.data.map((x) => x * ppmPerUnit));
+  const mask = acq.mask ? readMask(acq.mask, field, fieldPath, req.flags, ctx) : undefined;
+  if (!acq.mask) ctx.err('note: no mask beside the local field: the methods run on the whole grid and no mask is written');
+  const b0 = chooseB0Dir(field, undefined);
+  ctx.err(describeAcquisition(relative(req.bidsDir, fieldPath), field, b0));
+  const sources = [fieldPath, ...(acq.mask ? [acq.mask] : [])].map((p) => relative(req.bidsDir, p));
+  return { field, mask, b0Dir: b0.b0Dir, sformCode: read.facts.sformCode, sources, fieldStrength: readSidecarFor(fieldPath)?.sidecar.fieldStrength };
+}
+
+function readInputs(acq: Acquisition, req: AcquisitionRequest, ctx: CommandContext): Inputs {
+  if (acq.problems.length) throw new InputError(acq.problems.join('; '));
+  if (acq.localField) {
+    if (acq.echoes.length) ctx.err('note: both a local field and phase images: using the local field');
+    return readLocalField(acq, req, ctx);
+  }
+  const raw = checkRawPhase(acq, req.bidsDir);
+  for (const w of raw.warnings) ctx.err(`note: ${w}`);
+  // the inputs are checked above, so a dataset can be made ready before the pipeline is in this build
+  throw new InputError(NEEDS_FIELD_MESSAGE);
+}
+
+export async function runAcquisition(acq: Acquisition, req: AcquisitionRequest, ctx: CommandContext): Promise<AcquisitionResult> {
+  const result: AcquisitionResult = { written: 0, done: 0, errors: [] };
+  const fail = (what: string, e: unknown) => result.errors.push(`${what}${message(e)}`);
+
+  const plans: MethodOutputs[] = [];
+  for (const m of req.methods) {
+    try {
+      plans.push(planMethod(req.outDir, acq, m, req.dc));
+    } catch (e) {
+      fail(`${m.id}: `, e);
+    }
+  }
+  const localField: PlannedOutput = { kind: 'localfield', path: outputPath(req.outDir, acq, 'localfield'), request: {} };
+  const maskOut: PlannedOutput | undefined = acq.mask || !acq.localField ? { kind: 'mask', path: outputPath(req.outDir, acq, 'mask'), request: {} } : undefined;
+  const all = [localField, ...(maskOut ? [maskOut] : []), ...plans.flatMap((p) => (p.dc ? [p.net, p.dc] : [p.net]))];
+  const todo = new Set<PlannedOutput>();
+  for (const o of all) {
+    const s = doneState(o);
+    if (s.state === 'todo') todo.add(o);
+    else if (s.state === 'done') result.done++;
+    else result.errors.push(s.message);
+  }
+  if (todo.size === 0) {
+    if (result.done) ctx.err(`all ${result.done} outputs already done`);
+    return result;
+  }
+
+  let inputs: Inputs;
+  try {
+    inputs = readInputs(acq, req, ctx);
+  } catch (e) {
+    fail('', e);
+    return result;
+  }
+  const { field, mask, b0Dir, sformCode, sources } = inputs;
+  const extra = { Units: 'ppm', ...(inputs.fieldStrength !== undefined ? { MagneticFieldStrength: inputs.fieldStrength } : {}) };
+  const write = (o: PlannedOutput, vol: Volume, description: string, sidecar: Record<string, unknown>) => {
+    writeDerivative(o, vol, sidecar, { description, sformCode });
+    result.written++;
+    ctx.err(`wrote ${relative(req.outDir, o.path)}`);
+  };
+  try {
+    if (todo.has(localField)) write(localField, field, 'qsm bids local field (ppm)', baseSidecar('local field (ppm of B0)', sources, extra));
+    if (maskOut && mask && todo.has(maskOut)) {
+      write(maskOut, mask, 'qsm bids brain mask', baseSidecar('brain mask the methods ran in', sources, { Type: 'Brain' }));
+    }
+  } catch (e) {
+    fail('', e);
+    return result;
+  }
+
+  const chiSidecar = (o: PlannedOutput, description: string, more: Record<string, unknown> = {}) =>
+    baseSidecar(description, sources, { ...extra, ...o.request, ...more, B0Direction: b0Dir });
+  for (const p of plans) {
+    if (!todo.has(p.net) && !(p.dc && todo.has(p.dc))) continue;
+    try {
+      let net: Volume;
+      if (todo.has(p.net)) {
+        net = await withProgress(ctx, p.method.id, (onProgress) => p.method.run(field, b0Dir, { ...p.params, mask }, onProgress));
+        write(p.net, net, `qsm bids ${p.method.id}`, chiSidecar(p.net, `susceptibility (ppm) by ${p.method.id}`));
+      } else {
+        net = readVolumeFile(p.net.path).volume; // done before; data consistency starts from it
+      }
+      if (p.dc && p.dcRequest && todo.has(p.dc)) {
+        const dcReq = p.dcRequest;
+        const done = await withProgress(ctx, `${p.method.id} + dc`, (onProgress) => applyDc(dcReq, field, net, b0Dir, mask, onProgress));
+        for (const line of done.report) ctx.err(line);
+        const used = /lambda=(\S+)/.exec(done.description)?.[1];
+        const more = dcReq.kind === 'soft' && dcReq.rule && used !== undefined ? { DataConsistency: { ...(p.dc.request.DataConsistency as object), LambdaUsed: Number(used) } } : {};
+        write(p.dc, done.chi, `qsm bids ${p.method.id} + ${done.description}`, chiSidecar(p.dc, `susceptibility (ppm) by ${p.method.id} with data consistency`, more));
+      }
+    } catch (e) {
+      fail(`${p.method.id}: `, e);
+    }
+  }
+  return result;
+}
