@@ -34,3 +34,10 @@ export function readMask(path: string, like: Volume, likeName: string, flags: Fl
   if (inside === 0) throw new InputError(`${path}: the mask is empty (no voxel > 0)`);
   return withData(like, Float32Array.from(bits));
 }
+
+/** A volume (e.g. a magnitude) that must lie on `like`'s grid. */
+export function readOnGrid(path: string, like: Volume, likeName: string, flags: Flags, ctx: CommandContext): Volume {
+  const v = readInput(path, flags, ctx).volume;
+  checkSameGrid(like, v, likeName, path);
+  return withData(like, v.data);
+}

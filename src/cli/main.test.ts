@@ -130,7 +130,7 @@ describe('command line', () => {
     expect(r.out.map((l) => l.split(/\s+/)[0])).toEqual(expect.arrayContaining(['tkd', 'cfl2']));
   });
   it('unknown method, misplaced and out-of-range flags exit 2 or 1 with one line', async () => {
-    expect(await run('invert', '--field', p('field.nii'), '--method', 'magic', '--out', p('x.nii'))).toMatchObject({ code: 2, err: expect.stringMatching(/unknown method "magic" \(known: .*tkd, cfl2\)/) });
+    expect(await run('invert', '--field', p('field.nii'), '--method', 'magic', '--out', p('x.nii'))).toMatchObject({ code: 2, err: expect.stringMatching(/unknown method "magic" \(known: .*tkd, cfl2, tv, ndi\)/) });
     expect(await run('invert', '--field', p('field.nii'), '--method', 'cfl2', '--threshold', '0.1', '--out', p('x.nii'))).toMatchObject({ code: 2, err: expect.stringMatching(/--threshold does not apply to method cfl2/) });
     expect(await run('invert', '--field', p('field.nii'), '--method', 'tkd', '--threshold', '0.9', '--out', p('x.nii'))).toMatchObject({ code: 1, err: expect.stringMatching(/--threshold: 0\.9 is above the maximum/) });
     expect(await run('invert', '--field', p('field.nii'), '--method', 'tkd', '--out', p('x.img'))).toMatchObject({ code: 1, err: expect.stringMatching(/--out .*x\.img: must end in \.nii or \.nii\.gz/) });

@@ -18,10 +18,33 @@ export interface MethodParams {
   overlap?: number;
   /** --backend (learned methods) */
   backend?: Backend;
+  /** --iterations, --tol (tv, ndi) */
+  iterations?: number;
+  tol?: number;
+  /** --tv-lambda, --edge-fraction (tv) */
+  tvLambda?: number;
+  edgeFraction?: number;
+  /** --ndi-alpha, --ndi-beta, --step, --phase-scale (ndi) */
+  ndiAlpha?: number;
+  ndiBeta?: number;
+  step?: number;
+  phaseScale?: number;
+  /** --magnitude on the field's grid (tv, ndi: noise weights; tv: edge weights) */
+  magnitude?: Volume;
+  /** a line for stderr (the iterative methods say how many iterations they ran) */
+  report?: (line: string) => void;
   signal?: AbortSignal;
 }
 
-export type MethodFlag = 'threshold' | 'lambda' | 'patch' | 'overlap' | 'backend';
+export type MethodFlag =
+  | 'threshold' | 'lambda' | 'patch' | 'overlap' | 'backend'
+  | 'iterations' | 'tol' | 'magnitude' | 'tv-lambda' | 'edge-fraction' | 'ndi-alpha' | 'ndi-beta' | 'step' | 'phase-scale';
+
+/** Every method-specific flag, for the check that refuses a flag the chosen method does not read. */
+export const METHOD_FLAGS: readonly MethodFlag[] = [
+  'threshold', 'lambda', 'patch', 'overlap', 'backend',
+  'iterations', 'tol', 'magnitude', 'tv-lambda', 'edge-fraction', 'ndi-alpha', 'ndi-beta', 'step', 'phase-scale',
+];
 
 export type MethodRunner = (field: Volume, b0Dir: Vec3, params: MethodParams, onProgress: ProgressFn) => Promise<Volume>;
 

@@ -15,6 +15,7 @@
  * support constraint, two without. Stops when ||x_k - x_k-1|| / ||x_k|| < tol or at maxIter.
  */
 import { halfDipole, halfEnergy, halfGradientPenalty, iterativeInput, iterativeOutput, scratchFor, spectrumBuffer } from './iterativeGrid';
+import { runToEnd, runYielding, type Steps } from './iterate';
 import { checkAbort, type ProgressOptions } from './progress';
 import { irfft3Into, rfft3Into } from './rfft3';
 import type { IterativeResult } from './tv';
@@ -60,7 +61,8 @@ export interface NdiOptions extends ProgressOptions {
   padFactor?: number;
 }
 
-export function ndiSolve(field: Volume, b0Dir: Vec3, mask?: Volume, opts: NdiOptions = {}): IterativeResult {
+/** The solve as steps: yields after each iteration (iterate.ts runs it at once or yielding to a message loop). */
+export function* ndiSteps(field: Volume, b0Dir: Vec3, mask?: Volume, opts: NdiOptions = {}): Steps<IterativeResult> {
   const tauAsked = opts.tau ?? NDI_DEFAULTS.tau;
   const alpha = opts.alpha ?? NDI_DEFAULTS.alpha;
   const beta = opts.beta ?? NDI_DEFAULTS.beta;
@@ -126,11 +128,21 @@ export function ndiSolve(field: Volume, b0Dir: Vec3, mask?: Volume, opts: NdiOpt
     iterations = it;
     opts.onProgress?.(it, maxIter, 'NDI iterations');
     if (update < tol) break;
+    yield it;
   }
   if (prev) img.set(prev);
   else irfft3Into(xs, img, fft, scratch);
   for (let i = 0; i < n; i++) img[i] /= s;
   return { chi: iterativeOutput(g, img, field, mask), iterations, update };
+}
+
+export function ndiSolve(field: Volume, b0Dir: Vec3, mask?: Volume, opts?: NdiOptions): IterativeResult {
+  return runToEnd(ndiSteps(field, b0Dir, mask, opts));
+}
+
+/** ndiSolve with a macrotask between iterations, for a worker that must see a cancel while it runs. */
+export function ndiSolveAsync(field: Volume, b0Dir: Vec3, mask?: Volume, opts?: NdiOptions): Promise<IterativeResult> {
+  return runYielding(ndiSteps(field, b0Dir, mask, opts));
 }
 
 export function ndi(field: Volume, b0Dir: Vec3, mask?: Volume, opts?: NdiOptions): Volume {

@@ -16,6 +16,7 @@
 import { forwardGradient, gradientAdjoint } from './finiteDifference';
 import { halfDipole, halfGradientPenalty, iterativeInput, iterativeOutput, scratchFor, spectrumBuffer, toPadded } from './iterativeGrid';
 import { DEFAULT_EDGE_FRACTION, edgeWeights } from './magnitudeWeights';
+import { runToEnd, runYielding, type Steps } from './iterate';
 import { checkAbort, type ProgressOptions } from './progress';
 import { irfft3Into, rfft3Into } from './rfft3';
 import type { Vec3, Volume } from './volume';
@@ -61,7 +62,8 @@ function checkParams(lambda: number, mu1: number, mu2: number, maxIter: number, 
   if (!(tol >= 0)) throw new Error(`tolerance must be >= 0, got ${tol}`);
 }
 
-export function tvSolve(field: Volume, b0Dir: Vec3, mask?: Volume, opts: TvOptions = {}): IterativeResult {
+/** The solve as steps: yields after each iteration (iterate.ts runs it at once or yielding to a message loop). */
+export function* tvSteps(field: Volume, b0Dir: Vec3, mask?: Volume, opts: TvOptions = {}): Steps<IterativeResult> {
   const lambda = opts.lambda ?? TV_DEFAULTS.lambda;
   const mu1 = (opts.muRatio ?? TV_DEFAULTS.muRatio) * lambda;
   const mu2 = opts.mu2 ?? TV_DEFAULTS.mu2;
@@ -140,8 +142,18 @@ export function tvSolve(field: Volume, b0Dir: Vec3, mask?: Volume, opts: TvOptio
     iterations = it;
     opts.onProgress?.(it, maxIter, 'TV iterations');
     if (update < tol) break;
+    yield it;
   }
   return { chi: iterativeOutput(g, chi, field, mask), iterations, update };
+}
+
+export function tvSolve(field: Volume, b0Dir: Vec3, mask?: Volume, opts?: TvOptions): IterativeResult {
+  return runToEnd(tvSteps(field, b0Dir, mask, opts));
+}
+
+/** tvSolve with a macrotask between iterations, for a worker that must see a cancel while it runs. */
+export function tvSolveAsync(field: Volume, b0Dir: Vec3, mask?: Volume, opts?: TvOptions): Promise<IterativeResult> {
+  return runYielding(tvSteps(field, b0Dir, mask, opts));
 }
 
 export function tv(field: Volume, b0Dir: Vec3, mask?: Volume, opts?: TvOptions): Volume {

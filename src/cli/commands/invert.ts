@@ -8,8 +8,10 @@ import { chooseLambda, LAMBDA_HELP, lambdaDescription, parseLambdaFlag, type Lam
 import { checkOutputPath, writeVolumeFile } from '../files';
 import { chooseFieldUnits, UNIT_FLAGS } from '../fieldUnits';
 import { applyDc, DC_FLAGS, parseDcFlags } from '../dataConsistencyStep';
-import { READ_FLAGS, readInput, readMask } from '../inputs';
-import { findMethod, METHODS, type Backend, type MethodFlag, type MethodParams } from '../methods';
+import { READ_FLAGS, readInput, readMask, readOnGrid } from '../inputs';
+import { findMethod, METHODS, type Backend, type MethodParams } from '../methods';
+import { METHOD_FLAGS } from '../methodTypes';
+import { choosePhaseScale } from '../phaseScale';
 
 export const INVERT_FLAGS: FlagSpecs = {
   field: { kind: 'value', required: true, help: 'F.nii[.gz]: local field map' },
@@ -24,6 +26,15 @@ export const INVERT_FLAGS: FlagSpecs = {
   patch: { kind: 'value', help: 'N: patch edge in voxels (learned methods)' },
   overlap: { kind: 'value', help: 'F: patch overlap fraction 0..0.75 (learned methods)' },
   backend: { kind: 'value', help: 'wasm|cpu: tfjs backend (learned methods)' },
+  iterations: { kind: 'value', help: 'N: most iterations (tv, ndi)' },
+  tol: { kind: 'value', help: 'T: stop when chi changes by less than this fraction in an iteration, 0 = never (tv, ndi)' },
+  magnitude: { kind: 'value', help: 'M.nii[.gz]: magnitude on the field grid: noise weights (tv, ndi) and edge weights (tv)' },
+  'tv-lambda': { kind: 'value', help: 'L: TV weight, ppm mm (tv)' },
+  'edge-fraction': { kind: 'value', help: 'F: fraction of the mask charged by TV, the rest being the magnitude\'s edges; 1 = off (tv)' },
+  'ndi-alpha': { kind: 'value', help: 'A: Tikhonov weight on chi (ndi)' },
+  'ndi-beta': { kind: 'value', help: 'B: Tikhonov weight on grad chi, mm^2 (ndi)' },
+  step: { kind: 'value', help: 'T: gradient-descent step (ndi; cut to the stability bound)' },
+  'phase-scale': { kind: 'value', help: 'S: rad of phase per ppm of field (ndi; default 2 pi 42.58 B0 TE from --b0/--te or the sidecar, else 3 T, 20 ms)' },
   ...DC_FLAGS,
   ...READ_FLAGS,
 };
@@ -32,7 +43,7 @@ export async function invertCommand(argv: string[], ctx: CommandContext): Promis
   const flags = parseFlags(argv, INVERT_FLAGS);
   const method = findMethod(flags.string('method')!);
   if (!method) throw new UsageError(`unknown method "${flags.string('method')}" (known: ${METHODS.map((m) => m.id).join(', ')})`);
-  for (const f of ['threshold', 'lambda', 'patch', 'overlap', 'backend'] as MethodFlag[]) {
+  for (const f of METHOD_FLAGS) {
     if (flags.has(f) && !method.flags.includes(f)) throw new UsageError(`--${f} does not apply to method ${method.id}`);
   }
   const backend = flags.string('backend');
@@ -44,6 +55,15 @@ export async function invertCommand(argv: string[], ctx: CommandContext): Promis
     patch: flags.number('patch', { min: 8, max: 512, integer: true }),
     overlap: flags.number('overlap', { min: 0, max: 0.75 }),
     backend: backend as Backend | undefined,
+    iterations: flags.number('iterations', { min: 1, max: 100_000, integer: true }),
+    tol: flags.number('tol', { min: 0, max: 1 }),
+    tvLambda: flags.number('tv-lambda', { min: Number.MIN_VALUE }),
+    edgeFraction: flags.number('edge-fraction', { min: Number.MIN_VALUE, max: 1 }),
+    ndiAlpha: flags.number('ndi-alpha', { min: 0 }),
+    ndiBeta: flags.number('ndi-beta', { min: 0 }),
+    step: flags.number('step', { min: Number.MIN_VALUE }),
+    phaseScale: flags.number('phase-scale', { min: Number.MIN_VALUE }),
+    report: (line) => ctx.err(line),
   };
   const dc = parseDcFlags(flags, method.kind === 'learned', method.id);
   const out = flags.string('out')!;
@@ -58,6 +78,9 @@ export async function invertCommand(argv: string[], ctx: CommandContext): Promis
   if (ppmPerUnit !== 1) field = withData(field, field.data.map((x) => x * ppmPerUnit));
   const maskPath = flags.string('mask');
   if (maskPath) params.mask = readMask(maskPath, field, fieldPath, flags, ctx);
+  const magnitudePath = flags.string('magnitude');
+  if (magnitudePath) params.magnitude = readOnGrid(magnitudePath, field, fieldPath, flags, ctx);
+  if (method.flags.includes('phase-scale') && params.phaseScale === undefined) params.phaseScale = choosePhaseScale(fieldPath, flags, ctx);
   const b0 = chooseB0Dir(field, flags.vec3s('b0dir')[0]);
   ctx.err(describeAcquisition(fieldPath, field, b0));
 
