@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CFL2_LAMBDA } from '../core/closedFormL2';
+import { NDI_DEFAULTS } from '../core/ndi';
+import { TV_DEFAULTS } from '../core/tv';
 import type { LCurve } from '../core/lCurve';
 import { fixedLambda, lambdaDescription, lambdaFromCurve, lambdaText, methodSettingsKey } from './cfl2Lambda';
 
@@ -41,5 +43,17 @@ describe('methodSettingsKey (staleness of a result against the method settings)'
   it('treats an empty lambda box as the default it stands for, and ignores the fixed value under an L-curve rule', () => {
     expect(methodSettingsKey('cfl2', { cfl2Lambda: DEFAULT_CFL2_LAMBDA }, 'fixed')).toBe(methodSettingsKey('cfl2', {}, 'fixed'));
     expect(methodSettingsKey('cfl2', { cfl2Lambda: 0.02 }, 'corner')).toBe(methodSettingsKey('cfl2', {}, 'corner'));
+  });
+});
+
+describe('methodSettingsKey of the iterative methods', () => {
+  it('tv and ndi results go stale with their own parameters only, and an empty box is the default', () => {
+    const tv = methodSettingsKey('tv', {}, 'fixed');
+    for (const p of [{ tvLambda: 1e-3 }, { tvIterations: 7 }, { tvTol: 0 }]) expect(methodSettingsKey('tv', p, 'fixed')).not.toBe(tv);
+    expect(methodSettingsKey('tv', { tvLambda: TV_DEFAULTS.lambda, ndiBeta: 1, cfl2Lambda: 0.3, tkdThreshold: 0.1 }, 'corner')).toBe(tv);
+    const ndi = methodSettingsKey('ndi', {}, 'fixed');
+    for (const p of [{ ndiBeta: 0 }, { ndiIterations: 7 }, { ndiTol: 0.1 }]) expect(methodSettingsKey('ndi', p, 'fixed')).not.toBe(ndi);
+    expect(methodSettingsKey('ndi', { ndiIterations: NDI_DEFAULTS.maxIter, tvLambda: 1 }, 'fixed')).toBe(ndi);
+    expect(methodSettingsKey('tkd', { tvLambda: 1, ndiBeta: 1 }, 'fixed')).toBe(methodSettingsKey('tkd', {}, 'fixed'));
   });
 });

@@ -7,7 +7,9 @@
 import { DEFAULT_CFL2_LAMBDA } from '../core/closedFormL2';
 import { lambdaDescription as describe, pickLambda, type LambdaRule } from '../core/lambdaChoice';
 import type { LCurve } from '../core/lCurve';
+import { NDI_DEFAULTS } from '../core/ndi';
 import { DEFAULT_TKD_THRESHOLD } from '../core/tkd';
+import { TV_DEFAULTS } from '../core/tv';
 import type { MethodId, MethodParams } from '../worker/protocol';
 
 export type LambdaMode = 'fixed' | 'corner' | 'inflection';
@@ -50,6 +52,8 @@ export function lambdaDescription(l: UsedLambda): string {
 export function methodSettingsKey(method: MethodId, params: MethodParams, mode: LambdaMode): string {
   if (method === 'tkd') return JSON.stringify(['tkd', params.tkdThreshold ?? DEFAULT_TKD_THRESHOLD]);
   if (method === 'cfl2') return JSON.stringify(['cfl2', mode, mode === 'fixed' ? (params.cfl2Lambda ?? DEFAULT_CFL2_LAMBDA) : null]);
+  if (method === 'tv') return JSON.stringify(['tv', params.tvLambda ?? TV_DEFAULTS.lambda, params.tvIterations ?? TV_DEFAULTS.maxIter, params.tvTol ?? TV_DEFAULTS.tol]);
+  if (method === 'ndi') return JSON.stringify(['ndi', params.ndiBeta ?? NDI_DEFAULTS.beta, params.ndiIterations ?? NDI_DEFAULTS.maxIter, params.ndiTol ?? NDI_DEFAULTS.tol]);
   return JSON.stringify([method, params.patch, params.overlap]);
 }
 

@@ -35,9 +35,11 @@ export class InferenceClient {
     this.rpc.post({ type: 'backend', preferred });
   }
 
-  run(method: MethodId, field: Volume, mask: Volume | undefined, b0Dir: Vec3, params: MethodParams, onProgress?: Progress) {
+  /** magnitude: on the field's grid, for the methods that weight by it (tv, ndi); left out for the others */
+  run(method: MethodId, field: Volume, mask: Volume | undefined, b0Dir: Vec3, params: MethodParams, onProgress?: Progress, magnitude?: Volume) {
+    const mag = magnitude && (method === 'tv' || method === 'ndi') ? copyVolume(magnitude) : undefined;
     const { id: runId, reply } = this.rpc.request(
-      (id) => ({ type: 'start', runId: id, method, field: copyVolume(field), mask: mask && copyVolume(mask), b0Dir, params }),
+      (id) => ({ type: 'start', runId: id, method, field: copyVolume(field), mask: mask && copyVolume(mask), magnitude: mag, b0Dir, params }),
       onProgress,
     );
     const result = reply.then((m): InferenceResult => {

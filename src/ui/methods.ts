@@ -14,6 +14,8 @@ export const METHODS: MethodInfo[] = [
   { id: 'unet-tl', label: 'U-Net (TL)', kind: 'model', description: 'conventional 3-D U-Net fine-tuned on brain data' },
   { id: 'tkd', label: 'TKD', kind: 'classical', description: 'truncated k-space division' },
   { id: 'cfl2', label: 'Closed-form L2', kind: 'classical', description: 'Tikhonov with gradient penalty, closed form' },
+  { id: 'tv', label: 'TV (ADMM)', kind: 'classical', description: 'total variation, iterative (ADMM); weighted by the magnitude when one is loaded' },
+  { id: 'ndi', label: 'NDI', kind: 'classical', description: 'nonlinear dipole inversion, iterative; weighted by the magnitude when one is loaded' },
 ];
 
 export const methodLabel = (id: string) => METHODS.find((m) => m.id === id)?.label ?? id;

@@ -5,7 +5,7 @@ import { dcResultId, isDcResult, methodOf, RESULT_ORDER, resultLabel } from './r
 
 describe('result ids', () => {
   it('each network is followed by its data-consistency variant, classical methods have none', () => {
-    expect(RESULT_ORDER).toEqual(['adaptive-unet', 'adaptive-unet-dc', 'adaptive-unet-tl', 'adaptive-unet-tl-dc', 'unet-tl', 'unet-tl-dc', 'tkd', 'cfl2']);
+    expect(RESULT_ORDER).toEqual(['adaptive-unet', 'adaptive-unet-dc', 'adaptive-unet-tl', 'adaptive-unet-tl-dc', 'unet-tl', 'unet-tl-dc', 'tkd', 'cfl2', 'tv', 'ndi']);
   });
   it('a variant names its network and is labelled after it', () => {
     expect(dcResultId('unet-tl')).toBe('unet-tl-dc');

@@ -5,7 +5,7 @@
 import type { MethodId } from '../worker/protocol';
 import { METHODS, methodLabel } from './methods';
 
-export type ModelId = Exclude<MethodId, 'tkd' | 'cfl2'>;
+export type ModelId = Exclude<MethodId, 'tkd' | 'cfl2' | 'tv' | 'ndi'>;
 export type DcResultId = `${ModelId}-dc`;
 export type ResultId = MethodId | DcResultId;
 

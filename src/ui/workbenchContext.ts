@@ -2,7 +2,7 @@
  * Everything a run needs, derived from the loaded items and the user's acquisition edits: the input field in ppm
  * on the (possibly edited) voxel size, the mask, and the key that tells whether a result is still current.
  */
-import type { Volume } from '../core/volume';
+import { sameGrid, type Volume } from '../core/volume';
 import { checkSameGrid } from '../io/checkSameGrid';
 import { toPpm } from '../io/units';
 import { deriveAcquisition, effectiveAcquisition, inputKey, normalizeDir, type AcqSettings, type DerivedAcquisition } from './acquisitionState';
@@ -11,7 +11,7 @@ import { allWithRole, firstWithRole, type LoadedItem } from './items';
 export interface WorkbenchContext {
   field?: LoadedItem;
   mask?: LoadedItem;
-  /** shown as a viewer beside the field for anatomy; no method uses it */
+  /** shown as a viewer beside the field for anatomy; tv and ndi weight by it (PreparedInput.magnitude) */
   magnitude?: LoadedItem;
   sidecar?: LoadedItem;
   references: LoadedItem[];
@@ -38,6 +38,8 @@ export interface PreparedInput {
   /** the mask metrics are computed in: the loaded mask, or the non-zero voxels of the field */
   metricsMask: Volume;
   b0Dir: [number, number, number];
+  /** the loaded magnitude when it is on the field's grid (tv and ndi weight by it); off the grid it is left out */
+  magnitude?: Volume;
 }
 
 function binary(v: Volume): Volume {
@@ -66,7 +68,9 @@ export function prepareInput(ctx: WorkbenchContext): PreparedInput {
   const b0Dir = normalizeDir(s.b0Dir);
   if (!b0Dir) throw new Error('The B0 direction must not be zero');
   const metricsMask = mask ?? { ...field, data: Float32Array.from(field.data, (v) => (v !== 0 ? 1 : 0)) };
-  return { field, mask, metricsMask, b0Dir };
+  const mag = ctx.magnitude?.volume;
+  const magnitude = mag && sameGrid(mag, fieldVol) ? mag : undefined;
+  return { field, mask, metricsMask, b0Dir, magnitude };
 }
 
 /** The 99th percentile of |v| over a sample of its non-zero voxels (at most ~200k); undefined if all are zero. */

@@ -79,6 +79,31 @@ describe('inference worker', () => {
     expect(of('d')).toEqual([{ type: 'cancelled', runId: 'd' }]);
   });
 
+  it('runs tv and ndi with their parameters and iterations as progress, and cancels tv between iterations', async () => {
+    const mask = makeVolume([40, 36, 20] as Vec3, [1, 1, 2], undefined, new Float32Array(40 * 36 * 20).fill(1));
+    post({ type: 'start', runId: 't', method: 'tv', field: field(), mask, b0Dir: [0, 0, 1], params: { tvIterations: 3, tvTol: 0, tvLambda: 1e-3 } });
+    post({ type: 'start', runId: 'n', method: 'ndi', field: field(), b0Dir: [0, 0, 1], magnitude: mask, params: { ndiIterations: 2, ndiTol: 0 } });
+    await until(() => of('n').some((m) => m.type === 'result' || m.type === 'error'));
+    for (const [id, stage, total] of [['t', 'TV iterations', 3], ['n', 'NDI iterations', 2]] as const) {
+      const its = of(id).filter((m) => m.type === 'progress' && m.stage === stage).map((m) => (m as { done: number }).done);
+      expect(its).toEqual(Array.from({ length: total + 1 }, (_, i) => i));
+      const r = of(id).find((m) => m.type === 'result') as Extract<FromWorker, { type: 'result' }>;
+      expect(r.chi.dims).toEqual([40, 36, 20]);
+      expect(r.backend).toBe('cpu');
+    }
+    // a cancel sent while iteration 2 reports arrives between iterations: no iteration 3, no result
+    const deliver = scope.postMessage;
+    scope.postMessage = (m: FromWorker) => {
+      deliver(m);
+      if (m.type === 'progress' && m.runId === 'u' && m.done === 2) setTimeout(() => post({ type: 'cancel', runId: 'u' }), 0);
+    };
+    post({ type: 'start', runId: 'u', method: 'tv', field: field(), b0Dir: [0, 0, 1], params: { tvIterations: 50, tvTol: 0 } });
+    await until(() => of('u').some((m) => m.type === 'cancelled' || m.type === 'result'));
+    scope.postMessage = deliver;
+    expect(of('u').some((m) => m.type === 'result')).toBe(false);
+    expect(Math.max(...of('u').filter((m) => m.type === 'progress').map((m) => (m as { done: number }).done))).toBeLessThanOrEqual(3);
+  });
+
   it('says which model could not be loaded', async () => {
     post({ type: 'start', runId: 'e', method: 'unet-tl', field: field(), b0Dir: [0, 0, 1], params: {} });
     await until(() => of('e').some((m) => m.type === 'error'));

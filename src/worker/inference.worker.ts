@@ -1,11 +1,14 @@
 /// <reference lib="webworker" />
 /**
  * The inference worker: the U-Nets through src/model (patch-wise, with backend fallback) and the classical
- * TKD / closed-form L2 through src/core. Runs go through one queue, one at a time (tfjs's backend and the
+ * TKD / closed-form L2 / iterative TV and NDI through src/core (the iterative ones yield between iterations, so a
+ * cancel reaches them within one iteration). Runs go through one queue, one at a time (tfjs's backend and the
  * GPU's memory are shared by all of them); a cancel stops the running one before its next patch.
  */
 import { tkd } from '../core/tkd';
 import { closedFormL2 } from '../core/closedFormL2';
+import { ndiSolveAsync } from '../core/ndi';
+import { tvSolveAsync } from '../core/tv';
 import type { Volume } from '../core/volume';
 import { loadModel, fetchModelFiles, type QsmModel } from '../model/loadModel';
 import { inferVolume } from '../model/inferVolume';
@@ -76,6 +79,13 @@ async function run(msg: StartMsg, signal: AbortSignal): Promise<{ chi: Volume; b
       ? tkd(msg.field, msg.b0Dir, msg.params.tkdThreshold, msg.mask, { onProgress, signal })
       : closedFormL2(msg.field, msg.b0Dir, msg.params.cfl2Lambda, msg.mask, { onProgress, signal });
     return { chi, backend: 'cpu' };
+  }
+  if (msg.method === 'tv' || msg.method === 'ndi') {
+    const p = msg.params, common = { magnitude: msg.magnitude, onProgress, signal };
+    const r = msg.method === 'tv'
+      ? await tvSolveAsync(msg.field, msg.b0Dir, msg.mask, { ...common, lambda: p.tvLambda, maxIter: p.tvIterations, tol: p.tvTol })
+      : await ndiSolveAsync(msg.field, msg.b0Dir, msg.mask, { ...common, beta: p.ndiBeta, maxIter: p.ndiIterations, tol: p.ndiTol });
+    return { chi: r.chi, backend: 'cpu' };
   }
   onProgress(0, 1, 'loading model');
   const m = await model(msg.method);

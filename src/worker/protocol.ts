@@ -4,7 +4,7 @@
  */
 import type { Volume, Vec3 } from '../core/volume';
 
-export type MethodId = 'adaptive-unet' | 'adaptive-unet-tl' | 'unet-tl' | 'tkd' | 'cfl2';
+export type MethodId = 'adaptive-unet' | 'adaptive-unet-tl' | 'unet-tl' | 'tkd' | 'cfl2' | 'tv' | 'ndi';
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
 export interface MethodParams {
@@ -12,6 +12,14 @@ export interface MethodParams {
   tkdThreshold?: number;
   /** closed-form L2 regularisation weight */
   cfl2Lambda?: number;
+  /** TV weight (ppm mm), most iterations and tolerance of the iterative TV (core/tv.ts) */
+  tvLambda?: number;
+  tvIterations?: number;
+  tvTol?: number;
+  /** gradient Tikhonov weight (mm^2), most iterations and tolerance of NDI (core/ndi.ts) */
+  ndiBeta?: number;
+  ndiIterations?: number;
+  ndiTol?: number;
   /** patch edge (voxels) for the U-Nets; 0 = whole volume */
   patch?: number;
   /** fraction of a patch shared with its neighbour, 0..0.75 */
@@ -19,7 +27,8 @@ export interface MethodParams {
 }
 
 export type ToWorker =
-  | { type: 'start'; runId: string; method: MethodId; field: Volume; mask?: Volume; b0Dir: Vec3; params: MethodParams }
+  /** magnitude: on the field's grid; tv and ndi weight their data term by it (and tv its edges), others ignore it */
+  | { type: 'start'; runId: string; method: MethodId; field: Volume; mask?: Volume; magnitude?: Volume; b0Dir: Vec3; params: MethodParams }
   | { type: 'cancel'; runId: string }
   /** asks which backend runs; `preferred` forces one first in the order, and leaving it out means automatic again */
   | { type: 'backend'; preferred?: BackendName };
@@ -37,7 +46,7 @@ export function transferables(msg: ToWorker | FromWorker): Transferable[] {
   const add = (v?: Volume) => {
     if (v && !out.includes(v.data.buffer as ArrayBuffer)) out.push(v.data.buffer as ArrayBuffer);
   };
-  if (msg.type === 'start') { add(msg.field); add(msg.mask); }
+  if (msg.type === 'start') { add(msg.field); add(msg.mask); add(msg.magnitude); }
   if (msg.type === 'result') add(msg.chi);
   return out;
 }

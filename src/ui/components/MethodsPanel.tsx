@@ -1,6 +1,8 @@
 /** Method choice, their parameters, the backend in use, and the run / cancel controls with progress per method. */
 import { DEFAULT_CFL2_LAMBDA } from '../../core/closedFormL2';
 import { DEFAULT_DC_LAMBDA } from '../../core/dataConsistency';
+import { NDI_DEFAULTS } from '../../core/ndi';
+import { TV_DEFAULTS } from '../../core/tv';
 import type { BackendName, MethodId, MethodParams } from '../../worker/protocol';
 import { LAMBDA_MODES, type LambdaMode } from '../cfl2Lambda';
 import type { DcSettings } from '../dcSettings';
@@ -110,6 +112,44 @@ export function MethodsPanel(p: Props) {
                   ) : (
                     <span className="muted small">chosen per field when run</span>
                   )}
+                </div>
+              )}
+              {m.id === 'tv' && (
+                <div className="inline">
+                  <label className="inline">
+                    λ
+                    <input type="number" step={0.0001} min={0} placeholder={`${TV_DEFAULTS.lambda}`} value={p.params.tvLambda ?? ''} data-testid="tv-lambda"
+                      aria-label="TV weight (ppm mm)" onChange={(e) => p.onParams({ ...p.params, tvLambda: num(e.target.value) })} />
+                  </label>
+                  <label className="inline">
+                    iterations
+                    <input type="number" step={10} min={1} placeholder={`${TV_DEFAULTS.maxIter}`} value={p.params.tvIterations ?? ''} data-testid="tv-iterations"
+                      onChange={(e) => p.onParams({ ...p.params, tvIterations: num(e.target.value) })} />
+                  </label>
+                  <label className="inline">
+                    tol
+                    <input type="number" step={0.001} min={0} placeholder={`${TV_DEFAULTS.tol}`} value={p.params.tvTol ?? ''} data-testid="tv-tol"
+                      aria-label="TV tolerance (relative change)" onChange={(e) => p.onParams({ ...p.params, tvTol: num(e.target.value) })} />
+                  </label>
+                </div>
+              )}
+              {m.id === 'ndi' && (
+                <div className="inline">
+                  <label className="inline">
+                    β
+                    <input type="number" step={0.001} min={0} placeholder={`${NDI_DEFAULTS.beta}`} value={p.params.ndiBeta ?? ''} data-testid="ndi-beta"
+                      aria-label="NDI gradient Tikhonov weight (mm²)" onChange={(e) => p.onParams({ ...p.params, ndiBeta: num(e.target.value) })} />
+                  </label>
+                  <label className="inline">
+                    iterations
+                    <input type="number" step={10} min={1} placeholder={`${NDI_DEFAULTS.maxIter}`} value={p.params.ndiIterations ?? ''} data-testid="ndi-iterations"
+                      onChange={(e) => p.onParams({ ...p.params, ndiIterations: num(e.target.value) })} />
+                  </label>
+                  <label className="inline">
+                    tol
+                    <input type="number" step={0.001} min={0} placeholder={`${NDI_DEFAULTS.tol}`} value={p.params.ndiTol ?? ''} data-testid="ndi-tol"
+                      aria-label="NDI tolerance (relative change)" onChange={(e) => p.onParams({ ...p.params, ndiTol: num(e.target.value) })} />
+                  </label>
                 </div>
               )}
               {run && (
