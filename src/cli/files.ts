@@ -3,7 +3,7 @@ import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync }
 import { dirname, resolve } from 'node:path';
 import type { Volume } from '../core/volume';
 import { InputError } from '../io/inputError';
-import { readNifti, type NiftiRead, type ReadNiftiOptions } from '../io/readNifti';
+import { readNifti, readNiftiVolumes, type NiftiRead, type ReadNiftiOptions } from '../io/readNifti';
 import { writeNifti } from '../io/writeNifti';
 import { parseBidsSidecar, type BidsSidecar } from '../io/bidsSidecar';
 
@@ -17,13 +17,9 @@ export function readVolumeFile(path: string, opts?: ReadNiftiOptions): NiftiRead
   return readNifti(readBytes(path), path, opts);
 }
 
-/** Every volume of a 3-D or 4-D file, in order (the file is read from disk once). */
+/** Every volume of a 3-D or 4-D file, in order (read and decompressed once). */
 export function readAllVolumes(path: string, opts?: Omit<ReadNiftiOptions, 'volumeIndex'>): NiftiRead[] {
-  const bytes = readBytes(path);
-  const first = readNifti(bytes, path, { ...opts, volumeIndex: 0 });
-  const out = [first];
-  for (let v = 1; v < first.facts.volumeCount; v++) out.push(readNifti(bytes, path, { ...opts, volumeIndex: v }));
-  return out;
+  return readNiftiVolumes(readBytes(path), path, opts);
 }
 
 const NIFTI_EXT = /\.nii(\.gz)?$/i;

@@ -1,7 +1,7 @@
 // Every malformed input gives one InputError whose single-line message names the file and the problem.
 import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { readNifti, type ReadNiftiOptions } from './readNifti';
+import { readNifti, readNiftiVolumes, type ReadNiftiOptions } from './readNifti';
 import { writeNifti } from './writeNifti';
 import { InputError } from './inputError';
 import { diagonalAffine } from '../core/volume';
@@ -82,6 +82,15 @@ describe('4-D files', () => {
     const second = readNifti(fourD, FILE, { volumeIndex: 1 }).volume;
     expect(second.dims).toEqual([4, 3, 2]);
     expect(second.data).toEqual(whole.subarray(24, 48));
+  });
+  it('readNiftiVolumes gives every volume in order, from plain and gzipped bytes', () => {
+    const whole = testVolume([4, 3, 4], diagonalAffine([1, 1, 1])).data;
+    for (const bytes of [fourD, gzipSync(fourD)]) {
+      const all = readNiftiVolumes(bytes, FILE);
+      expect(all.map((r) => r.facts.volumeIndex)).toEqual([0, 1]);
+      expect(all[0].volume.data).toEqual(whole.subarray(0, 24));
+      expect(all[1].volume.data).toEqual(whole.subarray(24, 48));
+    }
   });
   it('accept dim[4] = 1 without an index', () => {
     const b = patch(valid(), (v) => setDims(v, [4, 4, 3, 2, 1]));

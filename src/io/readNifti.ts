@@ -92,10 +92,26 @@ function headerAndLayout(bytes: Uint8Array, file: string): { header: NiftiHeader
   return { header, layout: validate(header, file) };
 }
 
-export function readNifti(input: Uint8Array, file: string, opts: ReadNiftiOptions = {}): NiftiRead {
-  const bytes = isGzip(input)
+function decompressed(input: Uint8Array, file: string): Uint8Array {
+  return isGzip(input)
     ? gunzipCapped(input, file, { headBytes: NIFTI2_HEADER_BYTES, expectedSize: (head) => headerAndLayout(head, file).layout.totalBytes })
     : input;
+}
+
+export function readNifti(input: Uint8Array, file: string, opts: ReadNiftiOptions = {}): NiftiRead {
+  return readDecompressed(decompressed(input, file), file, opts);
+}
+
+/** Every volume of a 3-D or 4-D file in order (a .gz is decompressed once); opts.volumeIndex is ignored. */
+export function readNiftiVolumes(input: Uint8Array, file: string, opts: ReadNiftiOptions = {}): NiftiRead[] {
+  const bytes = decompressed(input, file);
+  const first = readDecompressed(bytes, file, { ...opts, volumeIndex: 0 });
+  const out = [first];
+  for (let v = 1; v < first.facts.volumeCount; v++) out.push(readDecompressed(bytes, file, { ...opts, volumeIndex: v }));
+  return out;
+}
+
+function readDecompressed(bytes: Uint8Array, file: string, opts: ReadNiftiOptions): NiftiRead {
   const { header: h, layout } = headerAndLayout(bytes, file);
   const warnings: string[] = [];
   const { nx, ny, nz, nt, type } = layout;

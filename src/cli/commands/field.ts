@@ -115,8 +115,10 @@ export async function fieldCommand(argv: string[], ctx: CommandContext): Promise
   }
 
   // --- inputs, all checked before any computation
-  const phase = readEchoes(flags.strings('phase'), flags, ctx, 'phase');
-  const mag = readEchoes(flags.strings('magnitude'), flags, ctx, 'magnitude');
+  const { phase, mag } = await withProgress(ctx, 'read', () => ({
+    phase: readEchoes(flags.strings('phase'), flags, ctx, 'phase'),
+    mag: readEchoes(flags.strings('magnitude'), flags, ctx, 'magnitude'),
+  }));
   const E = phase.volumes.length;
   if (mag.volumes.length !== E) throw new InputError(`${E} phase echoes but ${mag.volumes.length} magnitude echoes: give the same echoes of both`);
   const ref = phase.volumes[0], refName = phase.files[0];
@@ -165,8 +167,12 @@ export async function fieldCommand(argv: string[], ctx: CommandContext): Promise
   if (totalOut) writeVolumeFile(totalOut, withData(ref, totalPpm), { description: `qsm field: total field (ppm), ${unwrap}`, sformCode });
   if (E === 1) ctx.err('note: one echo: the phase offset cannot be fitted and is taken as 0');
 
-  const local = await withProgress(ctx, `background removal (${bg})`, (onProgress) =>
-    bg === 'pdf' ? pdf(totalPpm, mask, dims, voxelSize, b0dir.b0Dir, { onProgress }) : vsharp(totalPpm, mask, dims, voxelSize, { onProgress }));
+  const local = await withProgress(ctx, `background removal (${bg})`, (onProgress) => {
+    if (bg === 'vsharp') return vsharp(totalPpm, mask, dims, voxelSize, { onProgress });
+    const r = pdf(totalPpm, mask, dims, voxelSize, b0dir.b0Dir, { onProgress });
+    ctx.err(`note: PDF stopped after ${r.iterations} conjugate-gradient iterations (residual ${r.relativeResidual.toExponential(1)} of its start)`);
+    return r;
+  });
   const inside = countInside(local.mask);
   if (inside === 0) throw new InputError(`background removal left no voxel of the mask (${countInside(mask)} voxels before); give a larger --mask`);
   const out = flags.string('out')!;
