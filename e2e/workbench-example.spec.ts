@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import { buildExample, DEFAULT_EXAMPLE } from '../src/core/phantomExample';
+import { DEFAULT_EXAMPLE } from '../src/core/phantomExample';
+import { exampleTruth } from './exampleData';
 import { recordRequests, selectOnly, serveFixtureModel } from './workbench.helpers';
 
 // Screenshots for the README are written only when asked (SCREENSHOTS=1), so a normal run leaves docs/ alone.
@@ -61,7 +62,7 @@ test('a first visit sees the example phantom reconstructed by TKD, with metrics 
   const text = (await readout.textContent())!;
   const [i, j, k] = /voxel \((\d+), (\d+), (\d+)\)/.exec(text)!.slice(1).map(Number);
   const shown = Number(/Reference (-?\d+\.\d+)/.exec(text)![1]);
-  const truth = buildExample(DEFAULT_EXAMPLE).groundTruth;
+  const truth = exampleTruth(DEFAULT_EXAMPLE);
   const [nx, ny] = truth.dims;
   expect(truth.data[i + nx * (j + ny * k)], 'the click should land inside the brain').not.toBe(0);
   expect(shown).toBeCloseTo(truth.data[i + nx * (j + ny * k)], 4);

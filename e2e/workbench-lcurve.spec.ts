@@ -1,18 +1,20 @@
 import { expect, test } from '@playwright/test';
 import { closedFormL2, DEFAULT_CFL2_LAMBDA } from '../src/core/closedFormL2';
 import { lCurve } from '../src/core/lCurve';
-import { buildExample, DEFAULT_EXAMPLE } from '../src/core/phantomExample';
+import { buildExample, PHANTOM_EXAMPLE } from '../src/core/phantomExample';
 import { readNifti } from '../src/io/readNifti';
 import { selectOnly, unit } from './workbench.helpers';
 
 test('closed-form L2 with the L-curve corner: the lambda core picks for the example is used, plotted, recorded and kept current', async ({ page }) => {
   // the same seeded example in Node, with the mask binarised and B0 normalised as the workbench prepares its input
-  const ex = buildExample(DEFAULT_EXAMPLE);
+  const ex = buildExample(PHANTOM_EXAMPLE);
   const mask = { ...ex.mask, data: Float32Array.from(ex.mask.data, (v) => (v > 0 ? 1 : 0)) };
   const curve = lCurve(ex.field, unit(ex.b0Dir), { mask });
   const expected = Number(curve.corner.toPrecision(3));
 
   await page.goto('/?autoload=0');
+  // the 48^3 ellipsoids, as PHANTOM_EXAMPLE above (the panel's default is the larger brain)
+  await page.getByTestId('example-size').selectOption('48');
   await selectOnly(page, ['cfl2']);
   await page.getByTestId('cfl2-lambda-mode').selectOption('corner');
   // under an L-curve rule there is no fixed value to type

@@ -71,7 +71,7 @@ export const unit = (b: Vec3): Vec3 => {
   return [b[0] / n, b[1] / n, b[2] / n];
 };
 
-const ALL_METHODS = ['adaptive-unet', 'adaptive-unet-tl', 'unet-tl', 'tkd', 'cfl2'];
+const ALL_METHODS = ['adaptive-unet', 'adaptive-unet-tl', 'unet-tl', 'tkd', 'cfl2', 'tv', 'ndi'];
 
 /** Selects exactly `ids` (models found in the build are pre-selected by the app; a U-Net on SwiftShader is slow). */
 export async function selectOnly(page: Page, ids: string[]) {

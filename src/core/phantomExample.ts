@@ -1,6 +1,8 @@
 /**
- * The built-in example dataset: the brain phantom, its local field at the chosen acquisition (with noise), and a
+ * The built-in example dataset: a brain phantom, its local field at the chosen acquisition (with noise), and a
  * COSMOS reference from several simulated head orientations, as a real multi-orientation study would give it.
+ * Two phantoms: the procedural one of ellipsoids here (any matrix, no data needed, fast: tests use it), and the
+ * brain built from the bundled anatomy (anatomyExample.ts), which a first visit sees.
  */
 import { cosmos, orientationsOf } from './cosmos';
 import { forwardField } from './forwardModel';
@@ -11,6 +13,7 @@ import { checkAbort, type ProgressOptions } from './progress';
 import type { Vec3, Volume } from './volume';
 
 export interface ExampleOptions {
+  kind?: 'phantom';
   /** in-plane matrix edge (voxels); the slice count follows the voxel size so the FOV stays roughly cubic */
   edge: number;
   voxelSize: Vec3;
@@ -34,8 +37,36 @@ export interface ExampleDataset {
   cosmosDirs: Vec3[];
 }
 
-export const DEFAULT_EXAMPLE: ExampleOptions = {
-  edge: 48, voxelSize: [1, 1, 1], tiltDeg: 0, noiseStd: 0.002, seed: 1, cosmosOrientations: 3,
+/** The brain example: the bundled anatomy (public/example/) sampled at `voxelSize`; the FOV follows the brain. */
+export interface AnatomyExampleOptions {
+  kind: 'anatomy';
+  voxelSize: Vec3;
+  /** FOV tilt from B0 about the voxel x axis, degrees */
+  tiltDeg: number;
+  /** standard deviation of Gaussian noise added to the simulated fields, ppm */
+  noiseStd: number;
+  seed: number;
+  /** head orientations simulated for the COSMOS reference (>= 3) */
+  cosmosOrientations: number;
+  /** a calcification and a microbleed (default true) */
+  lesions?: boolean;
+}
+
+/** What the worker's 'example' job builds. */
+export type ExampleRequest = ExampleOptions | AnatomyExampleOptions;
+
+export function isAnatomyRequest(o: ExampleRequest): o is AnatomyExampleOptions {
+  return o.kind === 'anatomy';
+}
+
+/** The procedural phantom as the example panel offers it by default (48^3, 1 mm): what tests of the plumbing load. */
+export const PHANTOM_EXAMPLE: ExampleOptions = {
+  kind: 'phantom', edge: 48, voxelSize: [1, 1, 1], tiltDeg: 0, noiseStd: 0.002, seed: 1, cosmosOrientations: 3,
+};
+
+/** The first visit's example: the brain at 1.5 mm, axial (the example panel's default too). */
+export const DEFAULT_EXAMPLE: ExampleRequest = {
+  kind: 'anatomy', voxelSize: [1.5, 1.5, 1.5], tiltDeg: 0, noiseStd: 0.002, seed: 1, cosmosOrientations: 3,
 };
 
 /** COSMOS orientations: the acquisition's own, then head rotations of 25 degrees about x and y, alternating sign. */
@@ -49,7 +80,8 @@ export function cosmosDirections(b0Dir: Vec3, count: number): Vec3[] {
   return dirs;
 }
 
-function addNoise(field: Volume, mask: Volume, std: number, seed: number): void {
+/** Adds seeded Gaussian noise of `std` inside the mask and zeroes the field outside it (a local field map). */
+export function addNoise(field: Volume, mask: Volume, std: number, seed: number): void {
   if (!(std > 0)) return;
   const rng = seededRng(seed);
   for (let i = 0; i < field.data.length; i++) field.data[i] = mask.data[i] > 0 ? field.data[i] + std * rng.normal() : 0;

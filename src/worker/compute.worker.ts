@@ -10,10 +10,12 @@ import { dataConsistencyLCurve } from '../core/dataConsistencyLCurve';
 import { pickLambda } from '../core/lambdaChoice';
 import { lCurve } from '../core/lCurve';
 import { computeMetrics } from '../core/metrics';
-import { buildExample } from '../core/phantomExample';
+import { buildAnatomyExample } from '../core/anatomyExample';
+import { buildExample, isAnatomyRequest } from '../core/phantomExample';
 import { seededRng } from '../core/phantomRandom';
 import { withData, type Volume } from '../core/volume';
 import { readNifti } from '../io/readNifti';
+import { loadAnatomy } from './exampleAnatomy';
 import { computeTransferables, type FromCompute, type QualityMetrics, type ScatterDensity, type ToCompute } from './computeProtocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -99,14 +101,21 @@ scope.onmessage = (e: MessageEvent<ToCompute>) => {
   controllers.set(msg.jobId, controller);
   const onProgress = (done: number, total: number, stage: string) => send({ type: 'progress', jobId: msg.jobId, done, total, stage });
   // yield once so a cancel posted right after the job can still be seen before the work starts
-  setTimeout(() => {
+  setTimeout(async () => {
     try {
       if (controller.signal.aborted) throw new DOMException('aborted', 'AbortError');
       if (msg.type === 'read') {
         // the file's first volume; NIfTI parsing, gunzip and scaling stay off the UI thread
         send({ type: 'read', jobId: msg.jobId, read: readNifti(new Uint8Array(msg.bytes), msg.name, { volumeIndex: 0 }) });
       } else if (msg.type === 'example') {
-        send({ type: 'example', jobId: msg.jobId, dataset: buildExample(msg.options, { onProgress, signal: controller.signal }) });
+        const o = msg.options;
+        const opts = { onProgress, signal: controller.signal };
+        if (isAnatomyRequest(o)) {
+          // the brain: its anatomy comes from the app's own origin (fetched once per worker)
+          onProgress(0, 1, 'loading the anatomy');
+          const anatomy = await loadAnatomy(import.meta.env.BASE_URL, controller.signal);
+          send({ type: 'example', jobId: msg.jobId, dataset: buildAnatomyExample(anatomy, o, opts) });
+        } else send({ type: 'example', jobId: msg.jobId, dataset: buildExample(o, opts) });
       } else if (msg.type === 'cosmos') {
         const chi = cosmos(orientationsOf(msg.fields, msg.b0Dirs), msg.mask, { onProgress, signal: controller.signal });
         send({ type: 'cosmos', jobId: msg.jobId, chi });

@@ -6,12 +6,14 @@
  */
 import type { LambdaRule } from '../core/lambdaChoice';
 import type { LCurve } from '../core/lCurve';
-import type { ExampleDataset, ExampleOptions } from '../core/phantomExample';
+import type { ExampleDataset, ExampleRequest } from '../core/phantomExample';
 import type { Vec3, Volume } from '../core/volume';
 import type { NiftiRead } from '../io/readNifti';
 
 export type { LCurve, LCurvePoint } from '../core/lCurve';
-export type { ExampleDataset, ExampleOptions } from '../core/phantomExample';
+export type { ExampleDataset } from '../core/phantomExample';
+/** the procedural phantom or the brain of the bundled anatomy (fetched by the worker from the app's origin) */
+export type ExampleOptions = ExampleRequest;
 
 /** The metrics of DESIGN.md, inside the mask (nrmse and hfen in percent, psnr in dB). */
 export interface QualityMetrics {
@@ -37,7 +39,7 @@ export interface ScatterDensity {
 
 export type ToCompute =
   | { type: 'read'; jobId: string; name: string; bytes: ArrayBuffer }
-  | { type: 'example'; jobId: string; options: ExampleOptions }
+  | { type: 'example'; jobId: string; options: ExampleRequest }
   | { type: 'cosmos'; jobId: string; fields: Volume[]; b0Dirs: Vec3[]; mask?: Volume }
   | { type: 'compare'; jobId: string; estimate: Volume; reference: Volume; mask: Volume; maxSamples: number; bins: number }
   /** the L-curve of closed-form L2 on this field (ppm), on core's default lambda grid and padding, as cfl2 runs it */
