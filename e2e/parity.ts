@@ -102,4 +102,18 @@ async function runFallback(): Promise<FallbackReport> {
   return { backend: res.backend, failures: res.failures, notes, relativeError: Math.sqrt(num / den) };
 }
 
-Object.assign(window, { runParity, benchConv, runFallback });
+/** bench/wasm-threads.bench.ts: one model over an edge^3 field on WASM with `threads` threads, in a worker of its own. */
+function benchWasm(model: string, edge: number, threads: number): Promise<import('./wasmBench.worker').WasmBenchReport> {
+  const worker = new Worker(new URL('./wasmBench.worker.ts', import.meta.url), { type: 'module' });
+  return new Promise((resolve, reject) => {
+    worker.onmessage = (e: MessageEvent<{ ok: true; report: import('./wasmBench.worker').WasmBenchReport } | { ok: false; message: string }>) => {
+      worker.terminate();
+      if (e.data.ok) resolve(e.data.report);
+      else reject(new Error(e.data.message));
+    };
+    worker.onerror = (e) => reject(new Error(e.message));
+    worker.postMessage({ model, edge, threads });
+  });
+}
+
+Object.assign(window, { runParity, benchConv, runFallback, benchWasm });

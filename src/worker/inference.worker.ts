@@ -19,6 +19,7 @@ import { rendererFacts } from '../model/rendererFacts';
 import { softwareRenderers } from './softwareRenderer';
 import { transferables, type FromWorker, type MethodId, type ToWorker } from './protocol';
 import { wasmUrls } from './wasmUrls';
+import { prepareThreadedWasm, startWasmWith } from './wasmThreads';
 
 type StartMsg = Extract<ToWorker, { type: 'start' }>;
 
@@ -37,14 +38,14 @@ function send(msg: FromWorker) {
 let backendDetail = '';
 
 /**
- * WASM runs the unthreaded SIMD binary: tfjs builds its pthread workers from the factory's source text
- * (Function.toString), which Vite's bundling breaks (measured in e2e: "ReferenceError: e is not defined"
- * in every pthread worker), so the threaded binary cannot start from a bundle.
+ * WASM runs the threaded SIMD binary on every core when the page is cross-origin isolated (wasmThreads.ts
+ * mends what bundling broke in tfjs's pthread workers), else the unthreaded SIMD one; the note says which.
  */
 async function start(name: BackendName) {
-  await startBackend(name, { wasmPaths: wasmUrls, wasmThreads: 1 });
+  const threading = name === 'wasm' ? await prepareThreadedWasm() : { threads: 1 };
+  await startWasmWith(threading, () => startBackend(name, { wasmPaths: wasmUrls, wasmThreads: threading.threads }));
   const detail = await describeBackend();
-  backendDetail = detail === name ? '' : detail;
+  backendDetail = [detail === name ? '' : detail, threading.why].filter(Boolean).join(': ');
 }
 
 /** asked once: the renderers do not change under a running page */
