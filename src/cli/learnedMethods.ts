@@ -11,6 +11,7 @@ import { loadModel, readerModelFiles, type QsmModel } from '../model/loadModel';
 import { inferVolume } from '../model/inferVolume';
 import { startBackend, type BackendName } from '../model/startBackend';
 import type { MethodEntry } from './methodTypes';
+import { defaultThreads, inferVolumeParallel, workersFor } from './parallelInference';
 
 // QSM_MODELS_DIR points elsewhere (benchmarks, tests with fixture models)
 const modelsDir = process.env.QSM_MODELS_DIR ?? fileURLToPath(new URL('../../models/', import.meta.url));
@@ -44,10 +45,26 @@ export const learnedMethods: MethodEntry[] = LEARNED.map(({ id, summary }) => ({
   id,
   kind: 'learned',
   summary,
-  flags: ['patch', 'overlap', 'backend'],
+  flags: ['patch', 'overlap', 'backend', 'threads'],
   run: async (field, b0Dir, p, onProgress) => {
     const order: BackendName[] = p.backend === 'cpu' ? ['cpu'] : ['wasm', 'cpu'];
-    const res = await inferVolume(await model(id), field, b0Dir, {
+    const m = await model(id);
+    // several patches and threads: a pool of worker threads shares them; a pool that fails hands the run to this thread
+    let poolFailure = '';
+    if (workersFor(m, field, p.threads ?? defaultThreads(), p.patch, p.overlap) > 1) {
+      try {
+        const res = await inferVolumeParallel(m, field, b0Dir, {
+          modelDir: modelDir(id), wasmDir, threads: p.threads ?? defaultThreads(), backend: order[0],
+          patch: p.patch, overlap: p.overlap, mask: p.mask, signal: p.signal, onProgress,
+        });
+        process.stderr.write(`${id}: tfjs ${order[0]} backend on ${res.workers} worker threads (${res.perWorker.join(' + ')} patches), ${res.patches} patches of ${res.patchSize.join('x')}\n`);
+        return res.chi;
+      } catch (e) {
+        if (p.signal?.aborted) throw e;
+        poolFailure = `worker threads failed (${(e as Error).message}), ran in one thread`;
+      }
+    }
+    const res = await inferVolume(m, field, b0Dir, {
       patch: p.patch,
       overlap: p.overlap,
       mask: p.mask,
@@ -57,7 +74,7 @@ export const learnedMethods: MethodEntry[] = LEARNED.map(({ id, summary }) => ({
       onProgress,
     });
     const tiles = res.patches === 1 ? 'the whole volume in one pass' : `${res.patches} patches of ${res.patchSize.join('x')}`;
-    process.stderr.write(`${id}: tfjs ${res.backend} backend, ${tiles}${res.failures.length ? ` (fell back: ${res.failures.join('; ')})` : ''}\n`);
+    process.stderr.write(`${id}: tfjs ${res.backend} backend, ${tiles}${res.failures.length ? ` (fell back: ${res.failures.join('; ')})` : ''}${poolFailure ? ` (${poolFailure})` : ''}\n`);
     return res.chi;
   },
 }));

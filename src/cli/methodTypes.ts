@@ -18,6 +18,8 @@ export interface MethodParams {
   overlap?: number;
   /** --backend (learned methods) */
   backend?: Backend;
+  /** --threads: worker threads sharing the patches (learned methods); default every core */
+  threads?: number;
   /** --iterations, --tol (tv, ndi) */
   iterations?: number;
   tol?: number;
@@ -37,12 +39,12 @@ export interface MethodParams {
 }
 
 export type MethodFlag =
-  | 'threshold' | 'lambda' | 'patch' | 'overlap' | 'backend'
+  | 'threshold' | 'lambda' | 'patch' | 'overlap' | 'backend' | 'threads'
   | 'iterations' | 'tol' | 'magnitude' | 'tv-lambda' | 'edge-fraction' | 'ndi-alpha' | 'ndi-beta' | 'step' | 'phase-scale';
 
 /** Every method-specific flag, for the check that refuses a flag the chosen method does not read. */
 export const METHOD_FLAGS: readonly MethodFlag[] = [
-  'threshold', 'lambda', 'patch', 'overlap', 'backend',
+  'threshold', 'lambda', 'patch', 'overlap', 'backend', 'threads',
   'iterations', 'tol', 'magnitude', 'tv-lambda', 'edge-fraction', 'ndi-alpha', 'ndi-beta', 'step', 'phase-scale',
 ];
 
