@@ -68,8 +68,8 @@ export function outputPath(outDir: string, acq: Acquisition, kind: OutputKind, d
   return `${stem}_desc-${desc}_Chimap.nii.gz`;
 }
 
-/** The keys of a Chimap sidecar that say what was computed; a resumed run compares exactly these. */
-const REQUEST_KEYS = ['Method', 'MethodParameters', 'DataConsistency', 'ModelId', 'ModelSha256'] as const;
+/** The keys of a sidecar that say what was computed (FieldPipeline: for phase inputs); a resumed run compares exactly these. */
+const REQUEST_KEYS = ['Method', 'MethodParameters', 'DataConsistency', 'ModelId', 'ModelSha256', 'FieldPipeline'] as const;
 
 /** The part of a sidecar that a run asks for (values the run found out itself, like an L-curve's lambda, are left out). */
 export function requestOf(sidecar: Record<string, unknown>): Record<string, unknown> {

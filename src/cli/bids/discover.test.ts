@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseBidsArgs } from './bidsArgs';
+import { checkRawPhase } from './rawPhase';
 import { discoverSubject, listSubjects, parseBidsName } from './discover';
 
 const root = mkdtempSync(join(tmpdir(), 'qsm-discover-'));
@@ -56,6 +57,21 @@ describe('discovery', () => {
     expect(discoverSubject(root, '02', { sessions: ['c'] })).toMatchObject({ skipped: true, problem: 'no session ses-c (it has ses-a, ses-b)' });
     expect(discoverSubject(root, '03').problem).toMatch(/no \*_localfield\.nii\[\.gz\] and no \*_part-phase_\* images in sub-03\/anat/);
     expect(discoverSubject(root, '04').problem).toMatch(/sub-04 is not in/);
+  });
+});
+
+describe('phase inputs', () => {
+  const run2 = () => discoverSubject(root, '01').acquisitions[1];
+  const side = (e: number, value: unknown) => writeFileSync(join(root, 'sub-01', 'anat', `sub-01_run-2_echo-${e}_part-phase_MEGRE.json`), JSON.stringify(value));
+  it('needs a sidecar with EchoTime per echo, a field strength, and increasing echo times', () => {
+    expect(() => checkRawPhase(run2(), root)).toThrow(/echo 1: no JSON sidecar beside sub-01\/anat\/sub-01_run-2_echo-1_part-phase_MEGRE\.nii\.gz/);
+    side(1, { EchoTime: 0.01 });
+    side(2, { EchoTime: 0.005 });
+    expect(() => checkRawPhase(run2(), root)).toThrow(/no MagneticFieldStrength in the sidecars of sub-01_run-2's echoes/);
+    side(1, { EchoTime: 0.01, MagneticFieldStrength: 3 });
+    expect(() => checkRawPhase(run2(), root)).toThrow(/echo times must increase with the echo number: echo 2 has 0.005 s after 0.01 s/);
+    side(2, { EchoTime: 0.02 });
+    expect(checkRawPhase(run2(), root)).toMatchObject({ b0Tesla: 3, echoes: [{ echo: 1, echoTime: 0.01 }, { echo: 2, echoTime: 0.02 }] });
   });
 });
 

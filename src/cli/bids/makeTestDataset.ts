@@ -5,6 +5,7 @@
  *   sub-02/ses-1/anat/      local field in Hz (Units and MagneticFieldStrength in its sidecar) + desc-brain mask
  *   sub-03/anat/            broken: a truncated local field
  *   sub-04/anat/            (with rawPhase) three echoes of wrapped phase + magnitude with sidecars, no local field
+ *                           (core/phase/headPhantom.ts: air, a sinus and a sphere outside the brain, noise)
  *
  *   npx tsx src/cli/bids/makeTestDataset.ts DIR [--raw-phase]
  */
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { forwardField } from '../../core/forwardModel';
 import { brainPhantom } from '../../core/phantom';
+import { headPhantom, type HeadPhantom } from '../../core/phase/headPhantom';
 import { withData, type Vec3, type Volume } from '../../core/volume';
 import { writeNifti } from '../../io/writeNifti';
 
@@ -24,6 +26,11 @@ const GAMMA_MHZ_PER_T = 42.5775;
 export interface TestDatasetOptions {
   /** also write sub-04 with multi-echo phase and magnitude only */
   rawPhase?: boolean;
+}
+
+/** sub-04's simulated multi-echo GRE head (core/phase/headPhantom.ts): wrapped phase, background fields, and the true local field. */
+export function rawPhaseSubject(): HeadPhantom {
+  return headPhantom({ dims: TEST_DIMS, voxelSize: [2, 2, 2], echoTimes: TEST_ECHO_TIMES, b0Tesla: TEST_B0, seed: 4 });
 }
 
 function subject(seed: number): { field: Volume; mask: Volume; magnitude: Volume } {
@@ -65,16 +72,11 @@ export function makeTestDataset(dir: string, o: TestDatasetOptions = {}): string
   if (o.rawPhase) {
     const a4 = join(dir, 'sub-04', 'anat');
     mkdirSync(a4, { recursive: true });
-    const s4 = subject(4);
-    for (const [e, te] of TEST_ECHO_TIMES.entries()) {
+    const head = rawPhaseSubject();
+    for (const [e, te] of head.echoTimes.entries()) {
       const stem = join(a4, `sub-04_echo-${e + 1}`);
-      // phase = 2 pi f[Hz] TE + an offset, wrapped into [-pi, pi); magnitude decays with T2* = 40 ms
-      const phase = s4.field.data.map((ppm) => {
-        const phi = 2 * Math.PI * ppm * hzPerPpm * te + 0.3;
-        return phi - 2 * Math.PI * Math.floor((phi + Math.PI) / (2 * Math.PI));
-      });
-      nii(`${stem}_part-phase_MEGRE.nii.gz`, withData(s4.field, phase));
-      nii(`${stem}_part-mag_MEGRE.nii.gz`, withData(s4.field, s4.magnitude.data.map((m) => m * Math.exp(-te / 0.04))));
+      nii(`${stem}_part-phase_MEGRE.nii.gz`, head.phases[e]);
+      nii(`${stem}_part-mag_MEGRE.nii.gz`, head.magnitudes[e]);
       for (const part of ['phase', 'mag']) json(`${stem}_part-${part}_MEGRE.json`, { EchoTime: te, MagneticFieldStrength: TEST_B0 });
     }
   }

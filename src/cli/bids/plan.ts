@@ -37,10 +37,13 @@ export function dcRecord(dc: DcRequest): Record<string, unknown> {
   return { Kind: 'soft', Lambda: dc.lambda ?? DEFAULT_DC_LAMBDA };
 }
 
-/** The outputs of one method; throws (an InputError) when a learned method's weights are missing. */
-export function planMethod(outDir: string, acq: Acquisition, method: MethodEntry, dc: DcRequest | undefined): MethodOutputs {
+/**
+ * The outputs of one method; throws (an InputError) when a learned method's weights are missing. `fieldRequest`
+ * is what made the local field (phase inputs), which every map depends on too.
+ */
+export function planMethod(outDir: string, acq: Acquisition, method: MethodEntry, dc: DcRequest | undefined, fieldRequest: Record<string, unknown> = {}): MethodOutputs {
   const { params, recorded } = methodParams(method);
-  const request: Record<string, unknown> = { Method: method.id, MethodParameters: recorded };
+  const request: Record<string, unknown> = { ...fieldRequest, Method: method.id, MethodParameters: recorded };
   if (method.kind === 'learned') {
     const h = modelHash(method.id);
     request.ModelId = h.id;

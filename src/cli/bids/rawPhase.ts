@@ -1,13 +1,47 @@
 /**
- * Multi-echo phase + magnitude of one acquisition, checked from the names and sidecars: every echo has both
- * images and a sidecar (the phase image's, else the magnitude's) with EchoTime; MagneticFieldStrength is in at
- * least one of them. The phase -> local field step itself is `qsm field`'s pipeline (src/core/phase), which this
- * build does not have yet: such acquisitions fail with a message that says so, after their inputs were checked.
+ * Multi-echo phase + magnitude of one acquisition -> local field, with `qsm field`'s pipeline
+ * (core/phase/localFieldPipeline.ts: brain mask from the magnitude unless the acquisition has one, unwrapping and
+ * echo fit, ppm, background removal; defaults romeo + pdf as in `qsm field`). Every echo needs both images and a
+ * sidecar (the phase image's, else the magnitude's) with EchoTime; MagneticFieldStrength must be in one of them.
  */
 import { relative } from 'node:path';
+import { UNWRAP_METHODS, type UnwrapMethod } from '../../core/phase/echoCombination';
+import { BACKGROUND_METHODS, localFieldFromPhase, type BackgroundMethod, type PipelineStep } from '../../core/phase/localFieldPipeline';
+import { countInside } from '../../core/phase/morphology';
+import { detectPhaseScaling, phaseToRadians } from '../../core/phase/phaseScaling';
+import { withData, type Vec3, type Volume } from '../../core/volume';
+import { checkSameGrid } from '../../io/checkSameGrid';
 import { InputError } from '../../io/inputError';
+import { chooseB0Dir, describeAcquisition } from '../acquisitionReport';
+import type { Flags, FlagSpecs } from '../args';
+import type { CommandContext } from '../context';
 import { readSidecarFor } from '../files';
+import { readInput, readMask } from '../inputs';
+import type { ProgressBar } from '../progress';
 import type { Acquisition } from './discover';
+
+export const PHASE_FLAGS: FlagSpecs = {
+  unwrap: { kind: 'value', help: `${UNWRAP_METHODS.join('|')}: phase unwrapping for phase inputs (default romeo)` },
+  bg: { kind: 'value', help: `${BACKGROUND_METHODS.join('|')}: background-field removal for phase inputs (default pdf)` },
+};
+
+export interface FieldPipeline {
+  unwrap: UnwrapMethod;
+  background: BackgroundMethod;
+}
+
+export function parsePhaseFlags(flags: Flags): FieldPipeline {
+  const pick = <T extends string>(name: string, options: readonly T[], fallback: T): T => {
+    const s = flags.string(name);
+    if (s === undefined) return fallback;
+    if (!(options as readonly string[]).includes(s)) throw new InputError(`--${name}: expected ${options.join(' or ')}, got "${s}"`);
+    return s as T;
+  };
+  return { unwrap: pick('unwrap', UNWRAP_METHODS, 'romeo'), background: pick('bg', BACKGROUND_METHODS, 'pdf') };
+}
+
+/** What the sidecars record (and a resumed run compares) about the phase -> field step. */
+export const fieldPipelineRecord = (p: FieldPipeline) => ({ Unwrap: p.unwrap, BackgroundRemoval: p.background });
 
 export interface EchoInput {
   echo: number;
@@ -53,6 +87,81 @@ export function checkRawPhase(acq: Acquisition, bidsDir: string): RawPhaseInput 
   return { echoes, b0Tesla: b0, warnings };
 }
 
-export const NEEDS_FIELD_MESSAGE =
-  'multi-echo phase needs qsm field (phase -> local field), which is not available in this build; ' +
-  'give the acquisition a *_localfield.nii.gz (ppm, or Units in its sidecar) instead';
+export interface PhaseField {
+  /** ppm, 0 outside mask */
+  field: Volume;
+  /** where the local field is valid (0/1) */
+  mask: Volume;
+  b0Dir: Vec3;
+  sformCode: number;
+  b0Tesla: number;
+  echoTimes: number[];
+  /** what the phase values were taken to be */
+  phaseScaling: string;
+}
+
+/** Reads and checks every echo, then runs the pipeline with one progress bar per step. */
+export function localFieldFromEchoes(acq: Acquisition, bidsDir: string, flags: Flags, pipeline: FieldPipeline, ctx: CommandContext): PhaseField {
+  const raw = checkRawPhase(acq, bidsDir);
+  for (const w of raw.warnings) ctx.err(`note: ${w}`);
+  const rel = (p: string) => relative(bidsDir, p);
+  const first = readInput(raw.echoes[0].phase, flags, ctx);
+  const ref = first.volume;
+  const phases: Volume[] = [];
+  const magnitudes: Volume[] = [];
+  for (const [i, e] of raw.echoes.entries()) {
+    const p = i === 0 ? ref : readInput(e.phase, flags, ctx).volume;
+    const m = readInput(e.magnitude, flags, ctx).volume;
+    checkSameGrid(ref, p, rel(raw.echoes[0].phase), rel(e.phase));
+    checkSameGrid(ref, m, rel(raw.echoes[0].phase), rel(e.magnitude));
+    phases.push(p);
+    magnitudes.push(m);
+  }
+  const guess = detectPhaseScaling(phases.map((v) => v.data));
+  if (!guess.scaling) throw new InputError(`${rel(raw.echoes[0].phase)}: phase ${guess.description} (qsm field --phase-range converts it)`);
+  const scaling = guess.scaling;
+  ctx.err(`note: ${raw.echoes.length} echoes, TE ${raw.echoes.map((e) => (e.echoTime * 1000).toFixed(2)).join(', ')} ms, B0 ${raw.b0Tesla} T; phase ${guess.description}`);
+  const b0 = chooseB0Dir(ref, undefined);
+  ctx.err(describeAcquisition(rel(raw.echoes[0].phase), ref, b0));
+  const given = acq.mask ? readMask(acq.mask, ref, rel(raw.echoes[0].phase), flags, ctx) : undefined;
+
+  let bar: ProgressBar | undefined;
+  let result;
+  try {
+    result = localFieldFromPhase(
+      {
+        phases: phases.map((v) => withData(v, phaseToRadians(v.data, scaling))),
+        magnitudes,
+        echoTimes: raw.echoes.map((e) => e.echoTime),
+        b0Tesla: raw.b0Tesla,
+        b0Dir: b0.b0Dir,
+      },
+      {
+        mask: given ? Uint8Array.from(given.data, (v) => (v > 0 ? 1 : 0)) : undefined,
+        unwrap: pipeline.unwrap,
+        background: pipeline.background,
+        onStep: (step: PipelineStep) => {
+          bar?.finish();
+          bar = ctx.progress(step === 'total field' ? `total field (${pipeline.unwrap})` : step === 'background removal' ? `background removal (${pipeline.background})` : step);
+          return bar.update;
+        },
+      },
+    );
+    bar?.finish();
+  } catch (e) {
+    bar?.abandon();
+    throw e;
+  }
+  const inside = countInside(result.localMask);
+  if (inside === 0) throw new InputError(`background removal left no voxel of the brain mask (${countInside(result.mask)} voxels before)`);
+  ctx.err(`note: local field in ${inside} voxels (brain mask ${given ? `from ${rel(acq.mask!)}` : `from the magnitude, threshold ${result.maskThreshold?.toPrecision(3)}`})`);
+  return {
+    field: withData(ref, result.localPpm),
+    mask: withData(ref, Float32Array.from(result.localMask)),
+    b0Dir: b0.b0Dir,
+    sformCode: first.facts.sformCode,
+    b0Tesla: raw.b0Tesla,
+    echoTimes: raw.echoes.map((e) => e.echoTime),
+    phaseScaling: guess.description,
+  };
+}

@@ -16,13 +16,15 @@ import type { MethodEntry } from '../methodTypes';
 import { baseSidecar, doneState, outputPath, writeDerivative, type PlannedOutput } from './derivatives';
 import type { Acquisition } from './discover';
 import { planMethod, type MethodOutputs } from './plan';
-import { checkRawPhase, NEEDS_FIELD_MESSAGE } from './rawPhase';
+import { fieldPipelineRecord, localFieldFromEchoes, type FieldPipeline } from './rawPhase';
 
 export interface AcquisitionRequest {
   bidsDir: string;
   outDir: string;
   methods: MethodEntry[];
   dc?: DcRequest;
+  /** how phase inputs become a local field */
+  pipeline: FieldPipeline;
   /** the command's flags (--nonfinite) */
   flags: Flags;
 }
@@ -43,6 +45,8 @@ interface Inputs {
   /** input files, relative to BIDS_DIR */
   sources: string[];
   fieldStrength?: number;
+  /** sidecar fields of the local field (how it was made, for phase inputs) */
+  fieldSidecar: Record<string, unknown>;
 }
 
 function readLocalField(acq: Acquisition, req: AcquisitionRequest, ctx: CommandContext): Inputs {
@@ -56,8 +60,11 @@ function readLocalField(acq: Acquisition, req: AcquisitionRequest, ctx: CommandC
   const b0 = chooseB0Dir(field, undefined);
   ctx.err(describeAcquisition(relative(req.bidsDir, fieldPath), field, b0));
   const sources = [fieldPath, ...(acq.mask ? [acq.mask] : [])].map((p) => relative(req.bidsDir, p));
-  return { field, mask, b0Dir: b0.b0Dir, sformCode: read.facts.sformCode, sources, fieldStrength: readSidecarFor(fieldPath)?.sidecar.fieldStrength };
+  return { field, mask, b0Dir: b0.b0Dir, sformCode: read.facts.sformCode, sources, fieldStrength: readSidecarFor(fieldPath)?.sidecar.fieldStrength, fieldSidecar: {} };
 }
+
+/** Phase inputs: the local field (and mask) are computed, by the pipeline the request names. */
+const fromPhase = (acq: Acquisition) => !acq.localField && acq.echoes.length > 0;
 
 function readInputs(acq: Acquisition, req: AcquisitionRequest, ctx: CommandContext): Inputs {
   if (acq.problems.length) throw new InputError(acq.problems.join('; '));
@@ -65,26 +72,29 @@ function readInputs(acq: Acquisition, req: AcquisitionRequest, ctx: CommandConte
     if (acq.echoes.length) ctx.err('note: both a local field and phase images: using the local field');
     return readLocalField(acq, req, ctx);
   }
-  const raw = checkRawPhase(acq, req.bidsDir);
-  for (const w of raw.warnings) ctx.err(`note: ${w}`);
-  // the inputs are checked above, so a dataset can be made ready before the pipeline is in this build
-  throw new InputError(NEEDS_FIELD_MESSAGE);
+  const r = localFieldFromEchoes(acq, req.bidsDir, req.flags, req.pipeline, ctx);
+  const sources = [...acq.echoes.flatMap((e) => [e.phase!, e.magnitude!]), ...(acq.mask ? [acq.mask] : [])].map((p) => relative(req.bidsDir, p));
+  return {
+    field: r.field, mask: r.mask, b0Dir: r.b0Dir, sformCode: r.sformCode, sources, fieldStrength: r.b0Tesla,
+    fieldSidecar: { EchoTime: r.echoTimes, PhaseScaling: r.phaseScaling, BrainMask: acq.mask ? 'given' : 'from the magnitude' },
+  };
 }
 
 export async function runAcquisition(acq: Acquisition, req: AcquisitionRequest, ctx: CommandContext): Promise<AcquisitionResult> {
   const result: AcquisitionResult = { written: 0, done: 0, errors: [] };
   const fail = (what: string, e: unknown) => result.errors.push(`${what}${message(e)}`);
 
+  const fieldRequest = fromPhase(acq) ? { FieldPipeline: fieldPipelineRecord(req.pipeline) } : {};
   const plans: MethodOutputs[] = [];
   for (const m of req.methods) {
     try {
-      plans.push(planMethod(req.outDir, acq, m, req.dc));
+      plans.push(planMethod(req.outDir, acq, m, req.dc, fieldRequest));
     } catch (e) {
       fail(`${m.id}: `, e);
     }
   }
-  const localField: PlannedOutput = { kind: 'localfield', path: outputPath(req.outDir, acq, 'localfield'), request: {} };
-  const maskOut: PlannedOutput | undefined = acq.mask || !acq.localField ? { kind: 'mask', path: outputPath(req.outDir, acq, 'mask'), request: {} } : undefined;
+  const localField: PlannedOutput = { kind: 'localfield', path: outputPath(req.outDir, acq, 'localfield'), request: fieldRequest };
+  const maskOut: PlannedOutput | undefined = acq.mask || fromPhase(acq) ? { kind: 'mask', path: outputPath(req.outDir, acq, 'mask'), request: fieldRequest } : undefined;
   const all = [localField, ...(maskOut ? [maskOut] : []), ...plans.flatMap((p) => (p.dc ? [p.net, p.dc] : [p.net]))];
   const todo = new Set<PlannedOutput>();
   for (const o of all) {
@@ -113,9 +123,10 @@ export async function runAcquisition(acq: Acquisition, req: AcquisitionRequest, 
     ctx.err(`wrote ${relative(req.outDir, o.path)}`);
   };
   try {
-    if (todo.has(localField)) write(localField, field, 'qsm bids local field (ppm)', baseSidecar('local field (ppm of B0)', sources, extra));
+    const fieldDescription = fromPhase(acq) ? 'qsm bids local field (ppm) from phase' : 'qsm bids local field (ppm)';
+    if (todo.has(localField)) write(localField, field, fieldDescription, baseSidecar('local field (ppm of B0)', sources, { ...extra, ...fieldRequest, ...inputs.fieldSidecar }));
     if (maskOut && mask && todo.has(maskOut)) {
-      write(maskOut, mask, 'qsm bids brain mask', baseSidecar('brain mask the methods ran in', sources, { Type: 'Brain' }));
+      write(maskOut, mask, 'qsm bids brain mask', baseSidecar('brain mask the methods ran in', sources, { Type: 'Brain', ...fieldRequest }));
     }
   } catch (e) {
     fail('', e);

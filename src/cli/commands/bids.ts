@@ -15,6 +15,7 @@ import { findMethod, METHODS, type MethodEntry } from '../methods';
 import { parseBidsArgs } from '../bids/bidsArgs';
 import { ensureDatasetDescription } from '../bids/derivatives';
 import { discoverSubject, listSubjects, participantLabel, sessionLabel, type Acquisition } from '../bids/discover';
+import { parsePhaseFlags, PHASE_FLAGS } from '../bids/rawPhase';
 import { runAcquisition } from '../bids/runAcquisition';
 
 const { 'out-net': _outNet, ...DC_BIDS } = DC_FLAGS; // a network's own output is always written
@@ -26,6 +27,7 @@ export const BIDS_FLAGS: FlagSpecs = {
   session: { kind: 'value', repeat: true, help: 'S ...: sessions to run (without or with ses-; default: all)' },
   method: { kind: 'value', repeat: true, help: `ID ...: methods (default ${DEFAULT_BIDS_METHOD}): ${METHODS.map((m) => m.id).join(', ')}` },
   ...DC_BIDS,
+  ...PHASE_FLAGS,
   ...READ_FLAGS,
 };
 
@@ -47,6 +49,7 @@ export async function bidsCommand(argv: string[], ctx: CommandContext): Promise<
   const methods = chooseMethods(flags.strings('method'));
   const learned = methods.filter((m) => m.kind === 'learned');
   const dc = parseDcFlags(flags, learned.length > 0, methods.map((m) => m.id).join(', '));
+  const pipeline = parsePhaseFlags(flags);
   if (!isDir(bidsDir)) throw new InputError(`BIDS_DIR ${bidsDir}: no such folder`);
   if (resolve(bidsDir) === resolve(outDir)) throw new InputError('OUT_DIR must not be BIDS_DIR (derivatives go in their own folder, e.g. BIDS_DIR/derivatives/qsm)');
   if (!existsSync(join(bidsDir, 'dataset_description.json'))) ctx.err(`note: ${bidsDir} has no dataset_description.json; reading it as BIDS anyway`);
@@ -84,7 +87,7 @@ export async function bidsCommand(argv: string[], ctx: CommandContext): Promise<
       err: (line) => ctx.err(`${tag}: ${line}`),
       progress: (label) => ctx.progress(`${tag} ${label}`),
     };
-    const r = await runAcquisition(acq, { bidsDir, outDir, methods, dc, flags }, actx);
+    const r = await runAcquisition(acq, { bidsDir, outDir, methods, dc, pipeline, flags }, actx);
     written += r.written;
     done += r.done;
     if (r.errors.length) {
