@@ -8,6 +8,7 @@ import { DiagnosticsButton } from './components/DiagnosticsButton';
 import { ExamplePanel } from './components/ExamplePanel';
 import { FilePanel } from './components/FilePanel';
 import { MethodsPanel } from './components/MethodsPanel';
+import { PipelinePanel } from './components/PipelinePanel';
 import { ResultsPanel } from './components/ResultsPanel';
 import { allWithRole } from './items';
 import { useWorkbench } from './useWorkbench';
@@ -49,6 +50,21 @@ export function App() {
             onRole={w.setRole}
             onRemove={(id) => dispatch({ type: 'remove-item', id })}
           />
+          {(s.items.some((i) => i.role === 'phase') || s.pipelineOutputs) && (
+            <PipelinePanel
+              gathering={w.phaseGathering}
+              settings={s.pipeline}
+              onSettings={(settings) => dispatch({ type: 'pipeline-settings', settings })}
+              haveMask={s.items.some((i) => i.role === 'mask' && i.origin === 'file')}
+              progress={s.pipelineProgress}
+              outputs={s.pipelineOutputs}
+              stale={w.pipelineStale}
+              sformCode={w.phaseGathering.input?.source.facts?.sformCode}
+              onRun={w.computeLocalField}
+              onCancel={w.cancelLocalField}
+              onError={w.report}
+            />
+          )}
           {w.cosmosFields.length >= 2 && (
             <section className="panel" aria-labelledby="cosmos-heading">
               <h2 id="cosmos-heading">COSMOS</h2>
@@ -100,6 +116,7 @@ export function App() {
             references={allWithRole(s.items, 'reference')}
             onReference={(id) => dispatch({ type: 'reference', id })}
             views={w.views}
+            pipeline={s.pipelineOutputs?.outputs}
             anyStale={w.anyStale}
             sliceType={s.sliceType}
             onSliceType={(sliceType) => dispatch({ type: 'slice-type', sliceType })}

@@ -3,7 +3,7 @@ import type { Vec3, Volume } from '../core/volume';
 import type { LambdaRule } from '../core/lambdaChoice';
 import type { NiftiRead } from '../io/readNifti';
 import {
-  computeTransferables, type ExampleDataset, type ExampleOptions, type FromCompute, type LCurve, type QualityMetrics,
+  computeTransferables, type ExampleDataset, type ExampleOptions, type FieldRequest, type FromCompute, type LCurve, type QualityMetrics,
   type ScatterDensity, type ToCompute,
 } from '../worker/computeProtocol';
 import { copyVolume } from './volumeCopy';
@@ -40,8 +40,16 @@ export class ComputeClient {
 
   /** Reads a NIfTI file in the worker; rejects with the reader's message (which names the file). */
   readNifti(name: string, bytes: ArrayBuffer): Promise<NiftiRead> {
-    const { done } = this.job((id) => ({ type: 'read', jobId: id, name, bytes }));
-    return done.then((m) => (m as Extract<FromCompute, { type: 'read' }>).read);
+    return this.readVolumes(name, bytes, false).then((r) => r.read);
+  }
+
+  /** The first volume's read and, with `allVolumes`, the other volumes of a 4-D file (an echo series). */
+  readVolumes(name: string, bytes: ArrayBuffer, allVolumes: boolean): Promise<{ read: NiftiRead; more: Volume[] }> {
+    const { done } = this.job((id) => ({ type: 'read', jobId: id, name, bytes, allVolumes }));
+    return done.then((m) => {
+      const r = m as Extract<FromCompute, { type: 'read' }>;
+      return { read: r.read, more: r.more ?? [] };
+    });
   }
 
   example(options: ExampleOptions, onProgress?: Progress) {
@@ -73,6 +81,13 @@ export class ComputeClient {
       onProgress,
     );
     return { jobId, result: done.then((m) => m as Extract<FromCompute, { type: 'dc' }>) };
+  }
+
+  /** Scanner phase -> local field with every intermediate; cancellable by jobId. */
+  localField(request: FieldRequest, onProgress?: Progress) {
+    const copy = { ...request, phases: request.phases.map(copyVolume), magnitudes: request.magnitudes.map(copyVolume), mask: request.mask && copyVolume(request.mask) };
+    const { jobId, done } = this.job((id) => ({ type: 'field', jobId: id, request: copy }), onProgress);
+    return { jobId, result: done.then((m) => (m as Extract<FromCompute, { type: 'field' }>).outputs) };
   }
 
   compare(estimate: Volume, reference: Volume, mask: Volume): Promise<Comparison> {

@@ -15,8 +15,8 @@ export function saveBlob(bytes: Uint8Array | string, name: string, type: string)
 }
 
 /** `data` written on `geometry`'s grid and affine, so it overlays the input in any viewer. */
-export function saveNifti(data: Float32Array, geometry: Volume, name: string, description: string, sformCode?: number) {
-  const bytes = writeNifti({ ...geometry, data }, { gzip: true, description: description.slice(0, 79), sformCode });
+export function saveNifti(data: Float32Array, geometry: Volume, name: string, description: string, sformCode?: number, datatype?: 'float32' | 'uint8') {
+  const bytes = writeNifti({ ...geometry, data }, { gzip: true, description: description.slice(0, 79), sformCode, datatype });
   saveBlob(bytes, name, 'application/gzip');
 }
 

@@ -16,6 +16,12 @@ export interface LoadedItem {
   headerB0Dir?: Vec3;
   /** what reading the file assumed or repaired */
   warnings: string[];
+  /** the echo this file holds, from its name (`_echo-N`) */
+  echo?: number;
+  /** every volume of a 4-D phase or magnitude file, one echo each (volume is the first) */
+  echoes?: Volume[];
+  /** made by the phase pipeline (its local field and mask): replaced when the pipeline runs again */
+  fromPipeline?: boolean;
 }
 
 let counter = 0;

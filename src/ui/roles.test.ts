@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { guessRole, guessRoles, NIFTI_ROLES, ROLE_LABELS } from './roles';
+import { echoOf, guessRole, guessRoles, NIFTI_ROLES, ROLE_LABELS } from './roles';
 
 describe('guessRole', () => {
   it.each([
     ['sub-01_Chimap.nii.gz', 'reference'],
     ['sub-01_mask.nii', 'mask'],
     ['sub-01_part-mag_magnitude.nii.gz', 'magnitude'],
-    ['sub-01_part-phase_phase.nii.gz', 'field'],
+    ['sub-01_part-phase_phase.nii.gz', 'phase'],
+    ['sub-01_echo-2_part-phase_MEGRE.nii.gz', 'phase'],
+    ['sub-01_echo-2_part-mag_MEGRE.nii.gz', 'magnitude'],
+    ['sub-01_phase.nii.gz', 'phase'],
+    ['gre_ph_e1.nii', 'phase'],
+    ['local_field_from_phase.nii.gz', 'field'],
     ['sub-01_phase.json', 'sidecar'],
     ['brain_mask_eroded.nii.gz', 'mask'],
     ['cosmos_ref.nii', 'reference'],
@@ -60,4 +65,14 @@ describe('guessRoles', () => {
     expect(guessRoles(['scan1.nii', 'scan2.nii'], false)).toEqual(['unassigned', 'unassigned']);
     expect(guessRoles(['scan1.nii', 'local_field.nii'], false)).toEqual(['unassigned', 'field']);
   });
+});
+
+describe('echoOf', () => {
+  it.each([
+    ['sub-01_echo-3_part-phase_MEGRE.nii.gz', 3],
+    ['gre_ph_e2.nii', 2],
+    ['mag_echo4.nii.gz', 4],
+    ['phase.nii.gz', undefined],
+    ['sub-01_T1w.nii', undefined],
+  ])('%s -> %s', (name, echo) => expect(echoOf(name)).toBe(echo));
 });

@@ -20,6 +20,7 @@ import { newItemId, type LoadedItem } from './items';
 import { loadFiles } from './loadFiles';
 import { METHODS } from './methods';
 import { dcResultId, isModel, resultLabel } from './resultIds';
+import { derivativeBase, gatherPhaseInput, pipelineKey } from './phaseInputs';
 import { guessRoles, type Role } from './roles';
 import { comparisonsToCompute, currentReference, resultKey, resultViews } from './state/selectors';
 import { initialState, isRunnable, workbenchReducer, type WorkbenchState } from './state/workbenchState';
@@ -265,7 +266,7 @@ export function useWorkbench() {
       // within a batch the first field is the input and later ones are COSMOS orientations; a new input field
       // replaces the example dataset, while a lone mask or sidecar is added to whatever is loaded
       const roles = guessRoles(files.map((f) => f.name), false);
-      const { items: loaded, errors } = await loadFiles(files, roles, (name, bytes) => c.readNifti(name, bytes));
+      const { items: loaded, errors } = await loadFiles(files, roles, (name, bytes, all) => c.readVolumes(name, bytes, all));
       errors.forEach(report);
       const replacingExample = latest.current.items.some((i) => i.origin === 'example') && loaded.some((i) => i.role === 'field');
       if (loaded.length) {
@@ -367,6 +368,44 @@ export function useWorkbench() {
     }
   }, [cosmosFields, ctx, report]);
 
+  // Scanner phase -> local field: what the loaded files and the pipeline settings give, and the step itself.
+  const fieldStrength = ctx.settings.fieldStrength;
+  const phaseGathering = useMemo(() => gatherPhaseInput(state.items, state.pipeline, { fieldStrength }), [state.items, state.pipeline, fieldStrength]);
+  const pipelineCurrentKey = pipelineKey(state.items, state.pipeline, fieldStrength);
+  const pipelineJob = useRef<string | undefined>(undefined);
+  const computeLocalField = useCallback(async () => {
+    const c = compute.current;
+    const g = phaseGathering.input;
+    if (!c || !g) return;
+    const { erodeMm, unwrap, background } = latest.current.pipeline;
+    dispatch({ type: 'pipeline-progress', progress: { done: 0, total: 1, stage: 'starting' } });
+    try {
+      const job = c.localField(
+        { phases: g.phases, scaling: g.scaling, magnitudes: g.magnitudes, echoTimes: g.echoTimes, b0Tesla: g.b0Tesla, b0Dir: g.b0Dir, mask: g.mask, erodeMm, unwrap, background },
+        (done, total, stage) => dispatch({ type: 'pipeline-progress', progress: { done, total, stage } }),
+      );
+      pipelineJob.current = job.jobId;
+      const outputs = await job.result;
+      const base = derivativeBase(g.source.name);
+      const made = (name: string, role: Role, volume: Volume): LoadedItem => ({
+        id: newItemId(), name, role, origin: 'computed', volume, facts: g.source.facts, headerB0Dir: g.source.headerB0Dir, warnings: [], fromPipeline: true,
+      });
+      dispatch({
+        type: 'pipeline-done', outputs, key: pipelineCurrentKey, sourceName: base,
+        field: made(`${base}_desc-local_fieldmap.nii.gz`, 'field', outputs.localPpm),
+        mask: made(`${base}_desc-local_mask.nii.gz`, 'mask', outputs.localMask),
+      });
+    } catch (e) {
+      dispatch({ type: 'pipeline-progress' });
+      if (!(e instanceof CancelledError)) report(`Local field from phase failed: ${errorText(e)}`);
+    } finally {
+      pipelineJob.current = undefined;
+    }
+  }, [phaseGathering, pipelineCurrentKey, report]);
+  const cancelLocalField = useCallback(() => {
+    if (pipelineJob.current) compute.current?.cancel(pipelineJob.current);
+  }, []);
+
   const preferBackend = useCallback((b: BackendName | '') => {
     dispatch({ type: 'prefer-backend', backend: b });
     inference.current?.requestBackend(b || undefined);
@@ -379,5 +418,6 @@ export function useWorkbench() {
     anyStale: views.some((v) => v.stale),
     run: () => runMethods(runnableSelected, state.items, state.edits, state.datasetId),
     cancel, loadExample, addFiles, computeCosmos, preferBackend, report, setRole,
+    phaseGathering, pipelineStale: !!state.pipelineOutputs && state.pipelineOutputs.key !== pipelineCurrentKey, computeLocalField, cancelLocalField,
   };
 }

@@ -9,6 +9,8 @@ import { dataConsistency } from '../core/dataConsistency';
 import { dataConsistencyLCurve } from '../core/dataConsistencyLCurve';
 import { pickLambda } from '../core/lambdaChoice';
 import { lCurve } from '../core/lCurve';
+import { localFieldFromPhase } from '../core/phase/localFieldPipeline';
+import { phaseToRadians } from '../core/phase/phaseScaling';
 import { computeMetrics } from '../core/metrics';
 import { buildAnatomyExample } from '../core/anatomyExample';
 import { buildExample, isAnatomyRequest } from '../core/phantomExample';
@@ -16,7 +18,7 @@ import { seededRng } from '../core/phantomRandom';
 import { withData, type Volume } from '../core/volume';
 import { readNifti } from '../io/readNifti';
 import { loadAnatomy } from './exampleAnatomy';
-import { computeTransferables, type FromCompute, type QualityMetrics, type ScatterDensity, type ToCompute } from './computeProtocol';
+import { computeTransferables, type FieldOutputs, type FieldRequest, type FromCompute, type QualityMetrics, type ScatterDensity, type ToCompute } from './computeProtocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const controllers = new Map<string, AbortController>();
@@ -71,6 +73,22 @@ function metricsOf(estimate: Volume, reference: Volume, mask: Volume): QualityMe
   return { nrmse: m.nrmse, psnr: m.psnr, ssim: m.ssim, hfen: m.hfen, slope: m.slope, intercept: m.intercept, r2: m.r2 };
 }
 
+/** Scanner phase -> local field with every intermediate, as `qsm field` computes it. */
+function fieldJob(r: FieldRequest, opts: { onProgress: (d: number, t: number, s: string) => void; signal: AbortSignal }): FieldOutputs {
+  const like = r.phases[0];
+  const phases = r.phases.map((v) => withData(v, phaseToRadians(v.data, r.scaling)));
+  const res = localFieldFromPhase(
+    { phases, magnitudes: r.magnitudes, echoTimes: r.echoTimes, b0Tesla: r.b0Tesla, b0Dir: r.b0Dir },
+    {
+      mask: r.mask && Uint8Array.from(r.mask.data, (v) => (v > 0 ? 1 : 0)),
+      maskOptions: { erodeMm: r.erodeMm },
+      unwrap: r.unwrap, background: r.background, ...opts,
+    },
+  );
+  const vol = (a: ArrayLike<number>) => withData(like, Float32Array.from(a));
+  return { brainMask: vol(res.mask), unwrapped: vol(res.unwrapped[0]), totalPpm: vol(res.totalPpm), localPpm: vol(res.localPpm), localMask: vol(res.localMask) };
+}
+
 /** The lambda (fixed, or picked on the data-consistency L-curve) and the corrected map. */
 function dcJob(msg: Extract<ToCompute, { type: 'dc' }>, opts: { onProgress: (d: number, t: number, s: string) => void; signal: AbortSignal }): FromCompute {
   const { field, chiNet, b0Dir, mask } = msg;
@@ -105,8 +123,12 @@ scope.onmessage = (e: MessageEvent<ToCompute>) => {
     try {
       if (controller.signal.aborted) throw new DOMException('aborted', 'AbortError');
       if (msg.type === 'read') {
-        // the file's first volume; NIfTI parsing, gunzip and scaling stay off the UI thread
-        send({ type: 'read', jobId: msg.jobId, read: readNifti(new Uint8Array(msg.bytes), msg.name, { volumeIndex: 0 }) });
+        // the file's first volume (all of them for an echo series); NIfTI parsing, gunzip and scaling stay off the UI thread
+        const bytes = new Uint8Array(msg.bytes);
+        const read = readNifti(bytes, msg.name, { volumeIndex: 0 });
+        const more: Volume[] = [];
+        if (msg.allVolumes) for (let v = 1; v < read.facts.volumeCount; v++) more.push(readNifti(bytes, msg.name, { volumeIndex: v }).volume);
+        send({ type: 'read', jobId: msg.jobId, read, more });
       } else if (msg.type === 'example') {
         const o = msg.options;
         const opts = { onProgress, signal: controller.signal };
@@ -121,6 +143,8 @@ scope.onmessage = (e: MessageEvent<ToCompute>) => {
         send({ type: 'cosmos', jobId: msg.jobId, chi });
       } else if (msg.type === 'lcurve') {
         send({ type: 'lcurve', jobId: msg.jobId, curve: lCurve(msg.field, msg.b0Dir, { mask: msg.mask, onProgress, signal: controller.signal }) });
+      } else if (msg.type === 'field') {
+        send({ type: 'field', jobId: msg.jobId, outputs: fieldJob(msg.request, { onProgress, signal: controller.signal }) });
       } else if (msg.type === 'dc') {
         send(dcJob(msg, { onProgress, signal: controller.signal }));
       } else if (msg.type === 'compare') {

@@ -5,6 +5,9 @@
  * Volumes cross with their buffers transferred, not copied.
  */
 import type { LambdaRule } from '../core/lambdaChoice';
+import type { UnwrapMethod } from '../core/phase/echoCombination';
+import type { BackgroundMethod } from '../core/phase/localFieldPipeline';
+import type { PhaseScaling } from '../core/phase/phaseScaling';
 import type { LCurve } from '../core/lCurve';
 import type { ExampleDataset, ExampleRequest } from '../core/phantomExample';
 import type { Vec3, Volume } from '../core/volume';
@@ -38,7 +41,8 @@ export interface ScatterDensity {
 }
 
 export type ToCompute =
-  | { type: 'read'; jobId: string; name: string; bytes: ArrayBuffer }
+  /** `allVolumes`: every volume of a 4-D file (echoes of a phase or magnitude series), not just the first */
+  | { type: 'read'; jobId: string; name: string; bytes: ArrayBuffer; allVolumes?: boolean }
   | { type: 'example'; jobId: string; options: ExampleRequest }
   | { type: 'cosmos'; jobId: string; fields: Volume[]; b0Dirs: Vec3[]; mask?: Volume }
   | { type: 'compare'; jobId: string; estimate: Volume; reference: Volume; mask: Volume; maxSamples: number; bins: number }
@@ -46,24 +50,56 @@ export type ToCompute =
   | { type: 'lcurve'; jobId: string; field: Volume; b0Dir: Vec3; mask?: Volume }
   /** data consistency of a network's output chiNet with the field (ppm): a fixed lambda, or one chosen by `rule` */
   | { type: 'dc'; jobId: string; field: Volume; chiNet: Volume; b0Dir: Vec3; mask?: Volume; lambda?: number; rule?: LambdaRule }
+  /** scanner phase -> local field (core/phase/localFieldPipeline.ts): phases as stored, converted with `scaling` */
+  | { type: 'field'; jobId: string; request: FieldRequest }
   | { type: 'cancel'; jobId: string };
+
+export interface FieldRequest {
+  phases: Volume[];
+  scaling: PhaseScaling;
+  magnitudes: Volume[];
+  /** seconds */
+  echoTimes: number[];
+  b0Tesla: number;
+  b0Dir: Vec3;
+  /** a brain mask to use instead of one from the magnitude */
+  mask?: Volume;
+  erodeMm: number;
+  unwrap: UnwrapMethod;
+  background: BackgroundMethod;
+}
+
+/** Every intermediate, on the phase's grid: each is shown and can be downloaded. */
+export interface FieldOutputs {
+  /** 0/1, where unwrapping, the fit and background removal ran */
+  brainMask: Volume;
+  /** radians, the first echo */
+  unwrapped: Volume;
+  totalPpm: Volume;
+  /** ppm, 0 outside localMask */
+  localPpm: Volume;
+  /** 0/1, where the local field is valid (V-SHARP erodes) */
+  localMask: Volume;
+}
 
 export type FromCompute =
   | { type: 'progress'; jobId: string; done: number; total: number; stage: string }
-  | { type: 'read'; jobId: string; read: NiftiRead }
+  /** `more`: the volumes after the first, when all were asked for */
+  | { type: 'read'; jobId: string; read: NiftiRead; more?: Volume[] }
   | { type: 'example'; jobId: string; dataset: ExampleDataset }
   | { type: 'cosmos'; jobId: string; chi: Volume }
   | { type: 'compare'; jobId: string; metrics: QualityMetrics; difference: Volume; scatter: ScatterDensity }
   | { type: 'lcurve'; jobId: string; curve: LCurve }
   /** `rule` is the rule that gave lambda (inflection falls back to the corner), `curve` the L-curve when one was used */
   | { type: 'dc'; jobId: string; chi: Volume; lambda: number; rule?: LambdaRule; fellBack?: boolean; curve?: LCurve }
+  | { type: 'field'; jobId: string; outputs: FieldOutputs }
   | { type: 'error'; jobId: string; message: string }
   | { type: 'cancelled'; jobId: string };
 
 /** Buffers to transfer with a message. Input volumes the UI keeps must be sent as copies (see computeClient). */
 export function computeTransferables(msg: ToCompute | FromCompute): Transferable[] {
   const vols: Volume[] = [];
-  if (msg.type === 'read') return 'bytes' in msg ? [msg.bytes] : [msg.read.volume.data.buffer as ArrayBuffer];
+  if (msg.type === 'read') return 'bytes' in msg ? [msg.bytes] : [msg.read.volume.data.buffer as ArrayBuffer, ...(msg.more ?? []).map((v) => v.data.buffer as ArrayBuffer)];
   if (msg.type === 'example' && 'dataset' in msg) {
     const d = msg.dataset;
     vols.push(d.field, d.mask, d.magnitude, d.groundTruth, d.cosmos);
@@ -75,6 +111,8 @@ export function computeTransferables(msg: ToCompute | FromCompute): Transferable
   if (msg.type === 'lcurve' && 'field' in msg) vols.push(msg.field, ...(msg.mask ? [msg.mask] : []));
   if (msg.type === 'dc' && 'field' in msg) vols.push(msg.field, msg.chiNet, ...(msg.mask ? [msg.mask] : []));
   if (msg.type === 'dc' && 'chi' in msg) vols.push(msg.chi);
+  if (msg.type === 'field' && 'request' in msg) vols.push(...msg.request.phases, ...msg.request.magnitudes, ...(msg.request.mask ? [msg.request.mask] : []));
+  if (msg.type === 'field' && 'outputs' in msg) vols.push(...Object.values(msg.outputs));
   const out: Transferable[] = [];
   for (const v of vols) if (!out.includes(v.data.buffer as ArrayBuffer)) out.push(v.data.buffer as ArrayBuffer);
   const counts = msg.type === 'compare' && 'scatter' in msg ? msg.scatter.counts.buffer : undefined;

@@ -1,15 +1,17 @@
 /** Viewers, metrics, scatter plots and downloads for the current results. */
 import { SLICE_TYPE } from '@niivue/niivue';
 import { useMemo } from 'react';
-import type { Volume } from '../../core/volume';
-import type { QualityMetrics, ScatterDensity } from '../../worker/computeProtocol';
+import type { FieldOutputs } from '../../worker/computeProtocol';
 import type { AcqSettings } from '../acquisitionState';
 import { lambdaDescription, lambdaText, type UsedLambda } from '../cfl2Lambda';
 import { differenceFileName, resultFileName, saveBlob, saveNifti } from '../download';
 import type { LoadedItem } from '../items';
 import { dcDescription, dcLambdaText } from '../dcSettings';
 import { isDcResult, resultLabel, type ResultId } from '../resultIds';
+import type { MethodComparison, MethodResult } from '../state/results';
 import type { ResultView } from '../state/selectors';
+
+export type { MethodComparison, MethodResult };
 import { metricsCsv, type MetricsRow } from '../metricsCsv';
 import { baseName } from '../roles';
 import { fieldInPpm, magnitudeWindow, symmetricWindow } from '../workbenchContext';
@@ -18,27 +20,7 @@ import { MetricsTable } from './MetricsTable';
 import { ScatterPlot } from './ScatterPlot';
 import { ViewerGrid, type PanelSpec } from './ViewerGrid';
 
-export interface MethodResult {
-  /** ppm, on the input's grid and affine */
-  chi: Volume;
-  seconds: number;
-  backend: string;
-  /** input and method settings at run time: differs from the current one when the result is stale */
-  key: string;
-  /** the mask the metrics use */
-  mask: Volume;
-  /** closed-form L2 and data-consistency results: the lambda used and, when chosen on the L-curve, the curve */
-  lambda?: UsedLambda;
-}
 
-export interface MethodComparison {
-  referenceId: string;
-  /** the result compared (identity tells whether the comparison is current) */
-  chi: Volume;
-  metrics: QualityMetrics;
-  difference: Volume;
-  scatter: ScatterDensity;
-}
 
 interface Props {
   field?: LoadedItem;
@@ -52,6 +34,8 @@ interface Props {
   onReference: (id: string) => void;
   /** every finished result, in display order, with its staleness and its comparison against the reference */
   views: ResultView[];
+  /** the phase pipeline's intermediates, shown beside the local field they led to */
+  pipeline?: FieldOutputs;
   anyStale: boolean;
   sliceType: SLICE_TYPE;
   onSliceType: (s: SLICE_TYPE) => void;
@@ -85,18 +69,28 @@ export function ResultsPanel(p: Props) {
   const half = (p.chiWindow[1] - p.chiWindow[0]) / 4;
   const magVolume = p.magnitude?.volume;
   const magWindow = useMemo(() => (magVolume ? magnitudeWindow(magVolume) : undefined), [magVolume]);
+  const pipelineWindows = useMemo(
+    () => (p.pipeline ? { unwrapped: symmetricWindow(p.pipeline.unwrapped, Math.PI), total: symmetricWindow(p.pipeline.totalPpm) } : undefined),
+    [p.pipeline],
+  );
 
   if (!p.field?.volume) {
     return (
       <section className="empty-state">
         <h2>No data yet</h2>
-        <p>Load the example (left) or drop your own local field map to start.</p>
+        <p>Load the example (left), or drop your own local field map, or scanner phase and magnitude (any number of echoes) with their sidecars.</p>
       </section>
     );
   }
 
   const top: PanelSpec[] = [];
   if (fieldPpm) top.push({ id: 'input', title: `Input field: ${p.field.name}`, volume: fieldPpm, kind: 'field' });
+  if (pipelineWindows && p.pipeline) {
+    const { unwrapped, totalPpm, brainMask } = p.pipeline;
+    top.push({ id: 'pipeline-unwrapped', title: 'Unwrapped phase, echo 1 (rad)', volume: unwrapped, kind: 'field', window: pipelineWindows.unwrapped });
+    top.push({ id: 'pipeline-total', title: 'Total field (ppm)', volume: totalPpm, kind: 'field', window: pipelineWindows.total });
+    top.push({ id: 'pipeline-mask', title: 'Brain mask', volume: brainMask, kind: 'magnitude', window: [0, 1] });
+  }
   if (magVolume) top.push({ id: 'magnitude', title: `Magnitude: ${p.magnitude!.name}`, volume: magVolume, kind: 'magnitude', window: magWindow });
   if (p.reference?.volume) top.push({ id: `ref-${p.reference.id}`, title: `Reference: ${p.reference.name}`, volume: p.reference.volume, kind: 'chi' });
   for (const { id, label, result: r, stale } of views) {

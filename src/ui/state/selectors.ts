@@ -5,7 +5,7 @@
  * current comparison against the chosen reference.
  */
 import { methodSettingsKey, type LambdaMode } from '../cfl2Lambda';
-import type { MethodComparison, MethodResult } from '../components/ResultsPanel';
+import type { MethodComparison, MethodResult } from './results';
 import { dcSettingsKey, type DcSettings } from '../dcSettings';
 import type { LoadedItem } from '../items';
 import { isDcResult, methodOf, RESULT_ORDER, resultLabel, type ResultId } from '../resultIds';

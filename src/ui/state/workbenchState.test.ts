@@ -2,7 +2,7 @@
 // outlives the result it describes, and staleness follows exactly the settings each result depends on.
 import { describe, expect, it } from 'vitest';
 import { makeVolume, type Volume } from '../../core/volume';
-import type { MethodComparison, MethodResult } from '../components/ResultsPanel';
+import type { MethodComparison, MethodResult } from './results';
 import type { LoadedItem } from '../items';
 import { buildContext } from '../workbenchContext';
 import { comparisonsToCompute, currentReference, resultKey, resultViews } from './selectors';
@@ -93,5 +93,25 @@ describe('workbench state', () => {
     expect(t.selected).toEqual(['adaptive-unet-tl', 'unet-tl', 'tkd', 'cfl2']);
     t = apply(t, { type: 'toggle-method', id: 'unet-tl', on: false }, { type: 'models-found', ids: ['adaptive-unet'] });
     expect(t.selected).toEqual(['adaptive-unet-tl', 'tkd', 'cfl2']);
+  });
+});
+
+describe('phase pipeline', () => {
+  it("its local field becomes the input and its mask the methods' mask; a second run replaces them, the user's files stay", () => {
+    const phase = item('p', 'phase'), myMask = item('mine', 'mask'), oldField = item('old', 'field');
+    const outputs = { brainMask: vol(1), unwrapped: vol(0), totalPpm: vol(0), localPpm: vol(0.1), localMask: vol(1) };
+    const made = (id: string, role: LoadedItem['role']): LoadedItem => ({ ...item(id, role), origin: 'computed', fromPipeline: true });
+    let t = apply(initialState, { type: 'dataset', datasetId: 1, items: [phase, myMask, oldField] });
+    t = apply(t, { type: 'pipeline-done', outputs, key: 'k1', sourceName: 'sub-01', field: made('lf1', 'field'), mask: made('lm1', 'mask') });
+    const ctx = buildContext(t.items, t.edits);
+    expect(ctx.field?.id).toBe('lf1');
+    expect(ctx.mask?.id).toBe('lm1');
+    expect(t.items.find((i) => i.id === 'old')?.role).toBe('cosmos-field');
+    expect(t.items.find((i) => i.id === 'mine')?.role).toBe('mask');
+    t = apply(t, { type: 'pipeline-done', outputs, key: 'k2', sourceName: 'sub-01', field: made('lf2', 'field'), mask: made('lm2', 'mask') });
+    expect(t.items.map((i) => i.id).sort()).toEqual(['lf2', 'lm2', 'mine', 'old', 'p']);
+    expect(t.pipelineOutputs?.key).toBe('k2');
+    // a new dataset drops the outputs with everything else computed
+    expect(apply(t, { type: 'dataset', datasetId: 2, items: [] }).pipelineOutputs).toBeUndefined();
   });
 });

@@ -9,9 +9,11 @@ import type { BackendName, MethodId, MethodParams } from '../../worker/protocol'
 import type { AcqSettings } from '../acquisitionState';
 import type { LambdaMode } from '../cfl2Lambda';
 import type { RunState } from '../components/MethodsPanel';
-import type { MethodComparison, MethodResult } from '../components/ResultsPanel';
+import type { MethodComparison, MethodResult } from './results';
 import { DEFAULT_DC_SETTINGS, type DcSettings } from '../dcSettings';
+import type { FieldOutputs } from '../../worker/computeProtocol';
 import type { LoadedItem } from '../items';
+import { DEFAULT_PIPELINE, type PipelineSettings } from '../phaseInputs';
 import { METHODS } from '../methods';
 import type { ResultId } from '../resultIds';
 import type { Role } from '../roles';
@@ -48,6 +50,10 @@ export interface WorkbenchState {
   preferredBackend: BackendName | '';
   sliceType: SLICE_TYPE;
   chiWindow: [number, number];
+  /** the phase pipeline: its settings, progress, and its last outputs with the key of what they were made from */
+  pipeline: PipelineSettings;
+  pipelineProgress?: StepProgress;
+  pipelineOutputs?: { outputs: FieldOutputs; key: string; sourceName: string };
 }
 
 export const initialState: WorkbenchState = {
@@ -69,6 +75,7 @@ export const initialState: WorkbenchState = {
   preferredBackend: '',
   sliceType: SLICE_TYPE.AXIAL,
   chiWindow: [-0.15, 0.25],
+  pipeline: DEFAULT_PIPELINE,
 };
 
 export type WorkbenchAction =
@@ -104,7 +111,11 @@ export type WorkbenchAction =
   | { type: 'backend-used'; name: string }
   | { type: 'prefer-backend'; backend: BackendName | '' }
   | { type: 'slice-type'; sliceType: SLICE_TYPE }
-  | { type: 'chi-window'; window: [number, number] };
+  | { type: 'chi-window'; window: [number, number] }
+  | { type: 'pipeline-settings'; settings: PipelineSettings }
+  | { type: 'pipeline-progress'; progress?: StepProgress }
+  /** the pipeline's local field and mask become the input field and mask; its outputs stay viewable */
+  | { type: 'pipeline-done'; outputs: FieldOutputs; key: string; sourceName: string; field: LoadedItem; mask: LoadedItem };
 
 /** Only one input field and one mask: giving a file either role moves the previous holder aside. */
 export function assignRole(items: LoadedItem[], id: string, role: Role): LoadedItem[] {
@@ -121,7 +132,7 @@ const firstReference = (items: LoadedItem[]) => items.find((i) => i.role === 're
 export function workbenchReducer(s: WorkbenchState, a: WorkbenchAction): WorkbenchState {
   switch (a.type) {
     case 'dataset':
-      return { ...s, datasetId: a.datasetId, items: a.items, edits: {}, results: {}, comparisons: {}, runs: {}, referenceId: firstReference(a.items) };
+      return { ...s, datasetId: a.datasetId, items: a.items, edits: {}, results: {}, comparisons: {}, runs: {}, referenceId: firstReference(a.items), pipelineOutputs: undefined };
     case 'add-items': {
       // a newly loaded field or mask takes the role from the previous holder
       let items = s.items;
@@ -188,6 +199,17 @@ export function workbenchReducer(s: WorkbenchState, a: WorkbenchAction): Workben
       return { ...s, sliceType: a.sliceType };
     case 'chi-window':
       return { ...s, chiWindow: a.window };
+    case 'pipeline-settings':
+      return { ...s, pipeline: a.settings };
+    case 'pipeline-progress':
+      return { ...s, pipelineProgress: a.progress };
+    case 'pipeline-done': {
+      // the new field is the input (a field loaded before becomes a COSMOS orientation, as when a field is dropped);
+      // its mask goes first so it is the mask the methods use, while the user's own mask file stays loaded
+      const kept = s.items.filter((i) => !i.fromPipeline);
+      const items = assignRole([a.mask, ...kept, { ...a.field, role: 'ignore' }], a.field.id, 'field');
+      return { ...s, items, pipelineOutputs: { outputs: a.outputs, key: a.key, sourceName: a.sourceName }, pipelineProgress: undefined };
+    }
   }
 }
 

@@ -1,0 +1,66 @@
+// From dropped scanner phase and magnitude (four echoes, BIDS names and sidecars) to a susceptibility map: the
+// pipeline panel finds the echoes and their echo times, computes the local field with every intermediate viewable and
+// downloadable, and the local field feeds the inversions, whose TKD equals core's pipeline + TKD run in Node.
+import { expect, test } from '@playwright/test';
+import { readFile } from 'node:fs/promises';
+import { insideMask, nrmse } from '../src/core/metrics';
+import { headPhantom } from '../src/core/phase/headPhantom';
+import { localFieldFromPhase } from '../src/core/phase/localFieldPipeline';
+import { tkd } from '../src/core/tkd';
+import { withData, type Vec3 } from '../src/core/volume';
+import { readNifti } from '../src/io/readNifti';
+import { dropFiles, json, nii, selectOnly } from './workbench.helpers';
+
+const dims: Vec3 = [40, 40, 40], vs: Vec3 = [4, 4, 4];
+
+test('scanner phase and magnitude -> local field -> TKD, with every intermediate', async ({ page }) => {
+  test.setTimeout(300_000);
+  const h = headPhantom({ dims, voxelSize: vs });
+  const files = h.phases.flatMap((p, e) => [
+    nii(`sub-01_echo-${e + 1}_part-phase_MEGRE.nii.gz`, p),
+    nii(`sub-01_echo-${e + 1}_part-mag_MEGRE.nii.gz`, h.magnitudes[e]),
+    json(`sub-01_echo-${e + 1}_part-phase_MEGRE.json`, { EchoTime: h.echoTimes[e], MagneticFieldStrength: h.b0Tesla }),
+  ]);
+  files.push(nii('sub-01_Chimap.nii.gz', h.brain.chi));
+  await page.goto('/?autoload=0');
+  await selectOnly(page, ['tkd']);
+  await dropFiles(page, 'dropzone', files);
+
+  const panel = page.getByTestId('pipeline-panel');
+  await expect(panel).toBeVisible({ timeout: 60_000 });
+  for (let e = 1; e <= 4; e++) await expect(page.getByTestId(`echo-row-${e}`)).toContainText(`${(h.echoTimes[e - 1] * 1000).toFixed(2)} (sidecar)`);
+  await expect(page.getByTestId('pipeline-b0')).toHaveText('3 T');
+  await expect(page.getByTestId('pipeline-scaling')).toContainText('radians');
+  await expect(page.getByTestId('pipeline-problems')).toHaveCount(0);
+
+  await page.getByTestId('pipeline-run').click();
+  await expect(page.getByTestId('pipeline-outputs')).toBeVisible({ timeout: 240_000 });
+  for (const id of ['pipeline-unwrapped', 'pipeline-total', 'pipeline-mask']) await expect(page.getByTestId(`panel-${id}`)).toBeVisible();
+  await expect(page.getByTestId('panel-input')).toContainText('sub-01_desc-local_fieldmap.nii.gz');
+
+  // the intermediates download with names that say what they are, on the phase's grid
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('pipeline-download-totalPpm').click()]);
+  expect(dl.suggestedFilename()).toBe('sub-01_desc-total_fieldmap.nii.gz');
+  const total = readNifti(new Uint8Array(await readFile((await dl.path())!)), 'total.nii.gz');
+  expect(total.volume.dims).toEqual(dims);
+  const [dm] = await Promise.all([page.waitForEvent('download'), page.getByTestId('pipeline-download-brainMask').click()]);
+  expect(readNifti(new Uint8Array(await readFile((await dm.path())!)), 'mask.nii.gz').facts.datatype).toBe('uint8');
+
+  // the local field feeds the inversion; TKD on it is close to TKD on the true local field
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('metrics-row-tkd')).toBeVisible({ timeout: 120_000 });
+  const shown = Number(await page.getByTestId('metrics-row-tkd').locator('td[data-metric="nrmse"]').getAttribute('data-value'));
+  // the same pipeline in Node (core, the CLI's defaults) gives the same map: the browser path adds nothing of its own
+  const node = localFieldFromPhase({ phases: h.phases, magnitudes: h.magnitudes, echoTimes: h.echoTimes, b0Tesla: h.b0Tesla, b0Dir: h.b0Dir }, { unwrap: 'romeo', background: 'pdf' });
+  const localMask = withData(h.brain.mask, Float32Array.from(node.localMask));
+  const expected = nrmse(tkd(withData(h.localField, node.localPpm), h.b0Dir, 0.19, localMask).data, h.brain.chi.data, insideMask(localMask.data.length, localMask));
+  expect(Math.abs(shown - expected)).toBeLessThan(0.5);
+  // how close the recovered field is to the truth is core's test (src/core/phase/headPhantom.test.ts); here, on this
+  // coarse 4 mm head, TKD on it measured 82 % against 48 % on the true local field in the same mask: related, not equal
+  const ideal = nrmse(tkd(h.localField, h.b0Dir, 0.19, localMask).data, h.brain.chi.data, insideMask(localMask.data.length, localMask));
+  expect(shown).toBeLessThan(Math.max(100, ideal + 40));
+
+  // changing a step's choice marks the pipeline's outputs stale
+  await page.getByTestId('pipeline-bg').selectOption('vsharp');
+  await expect(page.getByTestId('pipeline-stale')).toBeVisible();
+});
