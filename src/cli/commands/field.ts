@@ -169,7 +169,8 @@ export async function fieldCommand(argv: string[], ctx: CommandContext): Promise
 
   const local = await withProgress(ctx, `background removal (${bg})`, (onProgress) => {
     if (bg === 'vsharp') return vsharp(totalPpm, mask, dims, voxelSize, { onProgress });
-    const r = pdf(totalPpm, mask, dims, voxelSize, b0dir.b0Dir, { onProgress });
+    // weights ~ 1 / noise of the fitted field ~ magnitude (as localFieldFromPhase)
+    const r = pdf(totalPpm, mask, dims, voxelSize, b0dir.b0Dir, { weights: combineMagnitudes(mags), onProgress });
     ctx.err(`note: PDF stopped after ${r.iterations} conjugate-gradient iterations (residual ${r.relativeResidual.toExponential(1)} of its start)`);
     return r;
   });

@@ -43,10 +43,12 @@ describe('head phantom', () => {
 describe('phase -> local field on the head phantom (48^3, 4 echoes)', () => {
   const tkdTrue = tkd(withData(h.localField, Float32Array.from(h.localField.data, (v, i) => (truthMask[i] ? v : 0))), h.b0Dir, 0.19, withData(h.localField, Float32Array.from(evalMask)));
   const cases = [
-    // measured (this phantom, seed 1): total-field NRMSE ~1 %; local-field NRMSE in the 12 mm-eroded brain
-    { unwrap: 'romeo', background: 'pdf', local: 55, tkdGap: 60 },
-    { unwrap: 'romeo', background: 'vsharp', local: 100, tkdGap: 110 },
-    { unwrap: 'laplacian', background: 'pdf', local: 80, tkdGap: 100 },
+    // measured (this phantom, seed 1, automatic mask), local-field NRMSE in the 12 mm-eroded brain and TKD of it
+    // against TKD of the true local field: romeo+pdf 46.7 / 49.2 %, romeo+vsharp 95.7 / 83.9 %, laplacian+pdf
+    // 62.6 / 74.3 %. TKD against the true chi: 80.5 % from romeo+pdf's field, 73.4 % from the true local field.
+    { unwrap: 'romeo', background: 'pdf', local: 52, tkdGap: 55, chiGap: 10 },
+    { unwrap: 'romeo', background: 'vsharp', local: 100, tkdGap: 90, chiGap: 25 },
+    { unwrap: 'laplacian', background: 'pdf', local: 68, tkdGap: 80, chiGap: 20 },
   ] as const;
   for (const c of cases) {
     it(`${c.unwrap} + ${c.background}, automatic mask`, () => {
@@ -57,6 +59,7 @@ describe('phase -> local field on the head phantom (48^3, 4 echoes)', () => {
       expect(err).toBeLessThan(c.local);
       const chi = tkd(withData(h.localField, r.localPpm), h.b0Dir, 0.19, withData(h.localField, Float32Array.from(m)));
       expect(nrmse(chi.data, tkdTrue.data, m)).toBeLessThan(c.tkdGap);
+      expect(nrmse(chi.data, h.brain.chi.data, m)).toBeLessThan(nrmse(tkdTrue.data, h.brain.chi.data, m) + c.chiGap);
       console.log(`${c.unwrap}+${c.background}: local-field NRMSE ${err.toFixed(1)} %, TKD vs TKD(true local) ${nrmse(chi.data, tkdTrue.data, m).toFixed(1)} %, TKD vs chi ${nrmse(chi.data, h.brain.chi.data, m).toFixed(1)} % (TKD(true) vs chi ${nrmse(tkdTrue.data, h.brain.chi.data, m).toFixed(1)} %)`);
     });
   }
