@@ -11,7 +11,7 @@ import type { MethodEntry } from './methodTypes';
 function reported(id: string, p: MethodParams, defaultTol: number, r: IterativeResult) {
   const tol = p.tol ?? defaultTol;
   const why = r.update < tol ? `change ${(100 * r.update).toFixed(2)} % < --tol ${tol}` : `the iteration limit; last change ${(100 * r.update).toFixed(2)} %`;
-  p.report?.(`${id}: ${r.iterations} iterations (stopped by ${why})${p.magnitude ? ', magnitude-weighted' : ''}`);
+  p.report?.(`${id}: ${r.iterations} iterations (stopped by ${why})${p.nonlinear ? ', nonlinear data term' : ''}${p.magnitude ? ', magnitude-weighted' : ''}`);
   return r.chi;
 }
 
@@ -34,10 +34,11 @@ export const classicalMethods: MethodEntry[] = [
     id: 'tv',
     kind: 'classical',
     summary: `total variation by ADMM (--tv-lambda, default ${TV_DEFAULTS.lambda}; --iterations ${TV_DEFAULTS.maxIter}; --tol ${TV_DEFAULTS.tol}; `
-      + `--magnitude for noise and edge weights, --edge-fraction ${DEFAULT_EDGE_FRACTION})`,
-    flags: ['tv-lambda', 'iterations', 'tol', 'magnitude', 'edge-fraction'],
+      + `--magnitude for noise and edge weights, --edge-fraction ${DEFAULT_EDGE_FRACTION}; --nonlinear data term with --phase-scale as ndi)`,
+    flags: ['tv-lambda', 'iterations', 'tol', 'magnitude', 'edge-fraction', 'nonlinear', 'phase-scale'],
     run: async (field, b0Dir, p, onProgress) => reported('tv', p, TV_DEFAULTS.tol, tvSolve(field, b0Dir, p.mask, {
-      lambda: p.tvLambda, maxIter: p.iterations, tol: p.tol, magnitude: p.magnitude, edgeFraction: p.edgeFraction, onProgress, signal: p.signal,
+      lambda: p.tvLambda, maxIter: p.iterations, tol: p.tol, magnitude: p.magnitude, edgeFraction: p.edgeFraction,
+      nonlinear: p.nonlinear, phaseScale: p.phaseScale, onProgress, signal: p.signal,
     })),
   },
   {

@@ -42,11 +42,20 @@ describe('qsm invert --method tv|ndi', () => {
   it('ndi takes its phase scale from --b0 and --te, and says so', async () => {
     const r = await run(...base(), '--method', 'ndi', '--iterations', '10', '--b0', '3', '--te', '0.02', '--ndi-beta', '0.002', '--step', '4', '--out', p('ndi.nii'));
     expect(r.code, r.err).toBe(0);
-    expect(r.err).toMatch(/ndi phase scale 16\.05 rad\/ppm \(B0 3 T, TE 0\.02 s\)/);
+    expect(r.err).toMatch(/phase scale 16\.05 rad\/ppm \(B0 3 T, TE 0\.02 s\)/);
     expect(r.err).toMatch(/ndi: \d+ iterations/);
     expect(Number.isFinite(nrmse('ndi.nii'))).toBe(true);
     const d = await run(...base(), '--method', 'ndi', '--iterations', '2', '--out', p('ndi2.nii'));
     expect(d.err).toMatch(/assuming 3 T, 20 ms/);
+  });
+  it('tv --nonlinear uses the phase scale and says so', async () => {
+    const r = await run(...base(), '--method', 'tv', '--nonlinear', '--iterations', '5', '--b0', '7', '--te', '0.01', '--out', p('tvnl.nii'));
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/phase scale 18\.73 rad\/ppm \(B0 7 T, TE 0\.01 s\)/);
+    expect(r.err).toMatch(/tv: 5 iterations .*nonlinear data term/);
+    const bad = await run(...base(), '--method', 'tv', '--phase-scale', '10', '--out', p('x.nii'));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--phase-scale applies to ndi and to tv with --nonlinear/);
   });
   it('refuses flags of other methods, bad values and a magnitude off the grid', async () => {
     const a = await run(...base(), '--method', 'ndi', '--tv-lambda', '1e-3', '--out', p('x.nii'));

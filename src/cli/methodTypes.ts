@@ -23,10 +23,11 @@ export interface MethodParams {
   /** --iterations, --tol (tv, ndi) */
   iterations?: number;
   tol?: number;
-  /** --tv-lambda, --edge-fraction (tv) */
+  /** --tv-lambda, --edge-fraction, --nonlinear (tv) */
   tvLambda?: number;
   edgeFraction?: number;
-  /** --ndi-alpha, --ndi-beta, --step, --phase-scale (ndi) */
+  nonlinear?: boolean;
+  /** --ndi-alpha, --ndi-beta, --step (ndi); --phase-scale (ndi, tv --nonlinear) */
   ndiAlpha?: number;
   ndiBeta?: number;
   step?: number;
@@ -40,12 +41,12 @@ export interface MethodParams {
 
 export type MethodFlag =
   | 'threshold' | 'lambda' | 'patch' | 'overlap' | 'backend' | 'threads'
-  | 'iterations' | 'tol' | 'magnitude' | 'tv-lambda' | 'edge-fraction' | 'ndi-alpha' | 'ndi-beta' | 'step' | 'phase-scale';
+  | 'iterations' | 'tol' | 'magnitude' | 'tv-lambda' | 'edge-fraction' | 'nonlinear' | 'ndi-alpha' | 'ndi-beta' | 'step' | 'phase-scale';
 
 /** Every method-specific flag, for the check that refuses a flag the chosen method does not read. */
 export const METHOD_FLAGS: readonly MethodFlag[] = [
   'threshold', 'lambda', 'patch', 'overlap', 'backend', 'threads',
-  'iterations', 'tol', 'magnitude', 'tv-lambda', 'edge-fraction', 'ndi-alpha', 'ndi-beta', 'step', 'phase-scale',
+  'iterations', 'tol', 'magnitude', 'tv-lambda', 'edge-fraction', 'nonlinear', 'ndi-alpha', 'ndi-beta', 'step', 'phase-scale',
 ];
 
 export type MethodRunner = (field: Volume, b0Dir: Vec3, params: MethodParams, onProgress: ProgressFn) => Promise<Volume>;

@@ -1,8 +1,8 @@
 /**
- * The phase per ppm of field that `ndi` works in (core/ndi.ts): 2 pi 42.5775 B0[T] TE[s] rad/ppm from --b0 and
+ * The phase per ppm of field that `ndi` (and `tv --nonlinear`) works in (core/ndi.ts): 2 pi 42.5775 B0[T] TE[s] rad/ppm from --b0 and
  * --te, else the field's BIDS sidecar, else the core's default (3 T, 20 ms). The choice is announced on stderr.
  */
-import { NDI_DEFAULTS, phaseScale } from '../core/ndi';
+import { DEFAULT_PHASE_SCALE, phaseScale } from '../core/phaseScale';
 import type { Flags } from './args';
 import type { CommandContext } from './context';
 import { readSidecarFor } from './files';
@@ -13,9 +13,9 @@ export function choosePhaseScale(fieldPath: string, flags: Flags, ctx: CommandCo
   const te = flags.number('te', { min: Number.MIN_VALUE, max: 1 }) ?? side?.echoTime;
   if (b0 !== undefined && te !== undefined) {
     const s = phaseScale(b0, te);
-    ctx.err(`note: ndi phase scale ${s.toFixed(2)} rad/ppm (B0 ${b0} T, TE ${te} s)`);
+    ctx.err(`note: phase scale ${s.toFixed(2)} rad/ppm (B0 ${b0} T, TE ${te} s)`);
     return s;
   }
-  ctx.err(`note: ndi phase scale ${NDI_DEFAULTS.phaseScale.toFixed(2)} rad/ppm (B0 and TE not both known: assuming 3 T, 20 ms; --phase-scale sets it)`);
-  return NDI_DEFAULTS.phaseScale;
+  ctx.err(`note: phase scale ${DEFAULT_PHASE_SCALE.toFixed(2)} rad/ppm (B0 and TE not both known: assuming 3 T, 20 ms; --phase-scale sets it)`);
+  return DEFAULT_PHASE_SCALE;
 }

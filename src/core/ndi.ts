@@ -16,17 +16,13 @@
  */
 import { halfDipole, halfEnergy, halfGradientPenalty, iterativeInput, iterativeOutput, scratchFor, spectrumBuffer } from './iterativeGrid';
 import { runToEnd, runYielding, type Steps } from './iterate';
+import { DEFAULT_PHASE_SCALE } from './phaseScale';
 import { checkAbort, type ProgressOptions } from './progress';
 import { irfft3Into, rfft3Into } from './rfft3';
 import type { IterativeResult } from './tv';
 import type { Vec3, Volume } from './volume';
 
-export const GAMMA_MHZ_PER_T = 42.5775;
-
-/** Phase per ppm of field (rad/ppm) at field strength b0 (T) and echo time te (s). */
-export function phaseScale(b0: number, te: number): number {
-  return 2 * Math.PI * GAMMA_MHZ_PER_T * b0 * te;
-}
+export { phaseScale } from './phaseScale';
 
 /** Defaults: see the README's "How the iterative defaults were chosen" (brain phantom, training seeds only). */
 export const NDI_DEFAULTS = {
@@ -37,7 +33,7 @@ export const NDI_DEFAULTS = {
   /** Tikhonov weight on grad x (mm^2, as closed-form L2's lambda) */
   beta: 0.002,
   /** rad/ppm: 3 T, TE 20 ms */
-  phaseScale: phaseScale(3, 0.02),
+  phaseScale: DEFAULT_PHASE_SCALE,
   maxIter: 50,
   tol: 0.002,
 };

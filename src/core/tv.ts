@@ -8,6 +8,9 @@
  *   chi  = IFFT( (mu1 E^H FFT(z - u) + mu2 D FFT(y - v)) / (mu1 |E|^2 + mu2 D^2) )        (k = 0 -> 0)
  *   z    = shrink(grad chi + u, lambda M / mu1),   u += grad chi - z
  *   y    = (W^2 f + mu2 (D chi + v)) / (W^2 + mu2),  v += D chi - y
+ * With `nonlinear`, the data term is FANSI's nonlinear one, 1/2 ||W (e^{i s D chi} - e^{i s f})||^2 / s^2 (s the phase
+ * per ppm, ndi.ts's phaseScale; the same as the linear term for small residuals), and y solves
+ *   W^2 sin(s (y - f)) / s + mu2 (y - (D chi + v)) = 0  by a few Newton steps per voxel.
  * Four real FFTs per iteration on iterativeGrid.ts's padded mask box; every buffer is allocated once.
  * The split y makes the spatially varying W (and the mask) cheap: the field outside the mask is never trusted,
  * so the solution there is free and only charged by TV.
@@ -19,6 +22,7 @@ import { DEFAULT_EDGE_FRACTION, edgeWeights } from './magnitudeWeights';
 import { runToEnd, runYielding, type Steps } from './iterate';
 import { checkAbort, type ProgressOptions } from './progress';
 import { irfft3Into, rfft3Into } from './rfft3';
+import { DEFAULT_PHASE_SCALE } from './phaseScale';
 import type { Vec3, Volume } from './volume';
 
 /** Defaults: see the README's "How the iterative defaults were chosen" (brain phantom, training seeds only). */
@@ -45,8 +49,15 @@ export interface TvOptions extends ProgressOptions {
   magnitude?: Volume;
   /** fraction of the mask charged by TV (MEDI's gradient-mask percentage); 1 turns edge weighting off */
   edgeFraction?: number;
+  /** FANSI's nonlinear data term (e^{i phase}) instead of the linear one */
+  nonlinear?: boolean;
+  /** rad of phase per ppm of field for the nonlinear term (default ndi.ts's NDI_DEFAULTS.phaseScale) */
+  phaseScale?: number;
   padFactor?: number;
 }
+
+/** Newton steps per voxel and iteration for the nonlinear data term's y (FANSI uses a handful). */
+const NEWTON_STEPS = 4;
 
 export interface IterativeResult {
   chi: Volume;
@@ -70,6 +81,9 @@ export function* tvSteps(field: Volume, b0Dir: Vec3, mask?: Volume, opts: TvOpti
   const maxIter = opts.maxIter ?? TV_DEFAULTS.maxIter;
   const tol = opts.tol ?? TV_DEFAULTS.tol;
   checkParams(lambda, mu1, mu2, maxIter, tol);
+  const nonlinear = opts.nonlinear ?? false;
+  const scale = opts.phaseScale ?? DEFAULT_PHASE_SCALE;
+  if (nonlinear && !(scale > 0 && Number.isFinite(scale))) throw new Error(`TV phase scale must be > 0, got ${scale}`);
   const { grid: g, f, w } = iterativeInput(field, mask, opts.magnitude, opts.padFactor);
   const vs = field.voxelSize;
   const fraction = opts.edgeFraction ?? DEFAULT_EDGE_FRACTION;
@@ -134,7 +148,15 @@ export function* tvSteps(field: Volume, b0Dir: Vec3, mask?: Volume, opts: TvOpti
     }
     for (let i = 0; i < n; i++) {
       const t = dchi[i] + v[i];
-      const y = (w2[i] * f[i] + mu2 * t) / (w2[i] + mu2);
+      let y = (w2[i] * f[i] + mu2 * t) / (w2[i] + mu2);
+      if (nonlinear && w2[i] > 0) {
+        // from the linear solution; the derivative is kept >= mu2 / 2 where cos turns negative
+        for (let k = 0; k < NEWTON_STEPS; k++) {
+          const r = scale * (y - f[i]);
+          const g = (w2[i] * Math.sin(r)) / scale + mu2 * (y - t);
+          y -= g / Math.max(w2[i] * Math.cos(r) + mu2, 0.5 * mu2);
+        }
+      }
       const vn = t - y;
       v[i] = vn;
       q[i] = y - vn;

@@ -32,10 +32,11 @@ export const INVERT_FLAGS: FlagSpecs = {
   magnitude: { kind: 'value', help: 'M.nii[.gz]: magnitude on the field grid: noise weights (tv, ndi) and edge weights (tv)' },
   'tv-lambda': { kind: 'value', help: 'L: TV weight, ppm mm (tv)' },
   'edge-fraction': { kind: 'value', help: 'F: fraction of the mask charged by TV, the rest being the magnitude\'s edges; 1 = off (tv)' },
+  nonlinear: { kind: 'boolean', help: 'FANSI\'s nonlinear data term, on the phase (tv; --phase-scale as ndi)' },
   'ndi-alpha': { kind: 'value', help: 'A: Tikhonov weight on chi (ndi)' },
   'ndi-beta': { kind: 'value', help: 'B: Tikhonov weight on grad chi, mm^2 (ndi)' },
   step: { kind: 'value', help: 'T: gradient-descent step (ndi; cut to the stability bound)' },
-  'phase-scale': { kind: 'value', help: 'S: rad of phase per ppm of field (ndi; default 2 pi 42.58 B0 TE from --b0/--te or the sidecar, else 3 T, 20 ms)' },
+  'phase-scale': { kind: 'value', help: 'S: rad of phase per ppm of field (ndi, tv --nonlinear; default 2 pi 42.58 B0 TE from --b0/--te or the sidecar, else 3 T, 20 ms)' },
   ...DC_FLAGS,
   ...READ_FLAGS,
 };
@@ -65,6 +66,7 @@ export async function invertCommand(argv: string[], ctx: CommandContext): Promis
     ndiBeta: flags.number('ndi-beta', { min: 0 }),
     step: flags.number('step', { min: Number.MIN_VALUE }),
     phaseScale: flags.number('phase-scale', { min: Number.MIN_VALUE }),
+    nonlinear: flags.has('nonlinear') || undefined,
     report: (line) => ctx.err(line),
   };
   const dc = parseDcFlags(flags, method.kind === 'learned', method.id);
@@ -82,7 +84,10 @@ export async function invertCommand(argv: string[], ctx: CommandContext): Promis
   if (maskPath) params.mask = readMask(maskPath, field, fieldPath, flags, ctx);
   const magnitudePath = flags.string('magnitude');
   if (magnitudePath) params.magnitude = readOnGrid(magnitudePath, field, fieldPath, flags, ctx);
-  if (method.flags.includes('phase-scale') && params.phaseScale === undefined) params.phaseScale = choosePhaseScale(fieldPath, flags, ctx);
+  // the phase scale matters to ndi, and to tv only with its nonlinear data term
+  const usesPhase = method.id === 'ndi' || (method.id === 'tv' && params.nonlinear);
+  if (flags.has('phase-scale') && !usesPhase) throw new UsageError(`--phase-scale applies to ndi and to tv with --nonlinear`);
+  if (usesPhase && params.phaseScale === undefined) params.phaseScale = choosePhaseScale(fieldPath, flags, ctx);
   const b0 = chooseB0Dir(field, flags.vec3s('b0dir')[0]);
   ctx.err(describeAcquisition(fieldPath, field, b0));
 

@@ -1,6 +1,7 @@
 """Writes iterative_fixture.json: a small anisotropic phantom with oblique B0, a mask that does not fill the grid,
 a magnitude, and, computed independently with numpy (float64), a few iterations of
   - TV-ADMM (FANSI's linear weighted TV) with the magnitude's noise and edge weights, and without a magnitude;
+    with FANSI's nonlinear data term (phase scale NDI["scale"]) on 4x the field;
   - NDI (gradient descent on ||W (exp(i D x) - exp(i phi))||^2 + Tikhonov, x set to 0 outside the mask after each
     step) with the magnitude's noise weights, and without the support constraint or a magnitude,
 for src/core/iterative.fixture.test.ts.
@@ -110,7 +111,7 @@ def grad_adj(v):
     return sum((np.roll(vi, 1, ax) - vi) / d for vi, (ax, d) in zip(v, [(2, VOXEL[0]), (1, VOXEL[1]), (0, VOXEL[2])]))
 
 
-def tv(field, mask, w, edge, shape_xyz, lo, hi):
+def tv(field, mask, w, edge, shape_xyz, lo, hi, nonlinear=False):
     shape = tuple(reversed(shape_xyz))
     de = even(dn.dipole(shape_xyz, VOXEL, B0).T)
     e2 = dn.gradient_penalty(shape_xyz, VOXEL).T
@@ -139,6 +140,13 @@ def tv(field, mask, w, edge, shape_xyz, lo, hi):
         dz = [zi - ui for zi, ui in zip(z, u)]
         tt = dchi + v
         y = (w2 * f + mu2 * tt) / (w2 + mu2)
+        if nonlinear:
+            # FANSI's nonlinear data term: W^2 sin(s (y - f)) / s + mu2 (y - t) = 0 by 4 Newton steps from the linear y
+            sc = NDI["scale"]
+            for _ in range(4):
+                r = sc * (y - f)
+                g = w2 * np.sin(r) / sc + mu2 * (y - tt)
+                y = np.where(w2 > 0, y - g / np.maximum(w2 * np.cos(r) + mu2, 0.5 * mu2), y)
         v = tt - y
         q = y - v
     return from_padded(chi, lo, hi, mask)
@@ -185,6 +193,9 @@ def main():
         "noiseWeights": f32(w_mag), "edgeWeights": f32(edge),
         "tvMagnitude": f32(tv(field, mask, w_mag, edge, ps, lo, hi)),
         "tvPlain": f32(tv(field, mask, mask.astype(np.float64), None, ps, lo, hi)),
+        # 4x the field, so that phases reach ~2.5 rad and the nonlinearity shows
+        "tvNonlinear": f32(tv(4 * field, mask, w_mag, None, ps, lo, hi, nonlinear=True)),
+        "tvNonlinearAsLinear": f32(tv(4 * field, mask, w_mag, None, ps, lo, hi)),
         "ndiMagnitude": f32(ndi(field, mask, w_mag, ps, lo, hi)),
         "ndiNoSupport": f32(ndi(field, mask, mask.astype(np.float64), ps, lo, hi, use_support=False)),
     }
