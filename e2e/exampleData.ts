@@ -19,5 +19,5 @@ export function bundledAnatomy() {
 /** The ground truth chi of example `o` as the worker builds it. */
 export function exampleTruth(o: ExampleRequest): Volume {
   if (!isAnatomyRequest(o)) return buildExample(o).groundTruth;
-  return anatomyPhantom(bundledAnatomy(), { voxelSize: o.voxelSize, tiltDeg: o.tiltDeg, seed: o.seed, lesions: o.lesions }).chi;
+  return anatomyPhantom(bundledAnatomy(), { voxelSize: o.voxelSize, tiltDeg: o.tiltDeg, seed: o.seed, lesions: o.lesions, slabMm: o.slabMm }).chi;
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { anatomyFromVolume, anatomyStats, type Anatomy } from './anatomy';
 import { AnatomyClass, CLASS_COUNT } from './anatomyClasses';
 import { buildAnatomyExample } from './anatomyExample';
-import { anatomyPhantom, type AnatomyPhantom } from './anatomyPhantom';
+import { anatomyGrid, anatomyPhantom, type AnatomyPhantom } from './anatomyPhantom';
 import { chamferDistance } from './chamferDistance';
 import { computeMetrics } from './metrics';
 import { seededRng } from './phantomRandom';
@@ -160,6 +160,20 @@ describe('the bundled anatomy', () => {
     expect(extent[0]).toBeGreaterThan(110); // left-right
     expect(extent[1]).toBeGreaterThan(150); // posterior-anterior
     expect(extent[2]).toBeGreaterThan(110); // inferior-superior
+  });
+
+  it('gives the first visit a 48-slice slab at 1.5 mm through the deep grey matter, and the whole brain without one', () => {
+    const st = anatomyStats(an);
+    expect(anatomyGrid(an, st, [1.5, 1.5, 1.5], 0, 6, 72).dims).toEqual([90, 120, 48]);
+    expect(anatomyGrid(an, st, [1.5, 1.5, 1.5], 0).dims).toEqual([90, 120, 94]);
+    // the slab holds the pallidum and the substantia nigra: the slab's z range covers both
+    const g = anatomyGrid(an, st, [1.5, 1.5, 1.5], 0, 6, 72);
+    const z0 = g.corner[2] + g.origin[2];
+    const z1 = z0 + 1.5 * (g.dims[2] - 1);
+    for (const c of [AnatomyClass.Pallidum, AnatomyClass.SubstantiaNigra, AnatomyClass.RedNucleus]) {
+      expect(st.extents[c].min[2]).toBeGreaterThan(z0);
+      expect(st.extents[c].max[2]).toBeLessThan(z1);
+    }
   });
 
   it('makes a brain with veins, a calcification and a microbleed, and iron gradients in deep grey matter', () => {

@@ -15,7 +15,7 @@ export function buildAnatomyExample(anatomy: Anatomy, o: AnatomyExampleOptions, 
   const orientations = Math.max(3, o.cosmosOrientations);
   const total = 3 + orientations;
   opts.onProgress?.(0, total, 'brain phantom');
-  const p = anatomyPhantom(anatomy, { voxelSize: o.voxelSize, tiltDeg: o.tiltDeg, seed: o.seed, lesions: o.lesions }, { signal: opts.signal });
+  const p = anatomyPhantom(anatomy, { voxelSize: o.voxelSize, tiltDeg: o.tiltDeg, seed: o.seed, lesions: o.lesions, slabMm: o.slabMm }, { signal: opts.signal });
   checkAbort(opts);
   const b0Dir = p.grid.b0Dir;
   opts.onProgress?.(1, total, 'field');

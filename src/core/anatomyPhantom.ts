@@ -31,6 +31,8 @@ export interface AnatomyPhantomOptions {
   seed: number;
   /** margin around the brain, mm (default 6: room for the skull in the magnitude) */
   marginMm?: number;
+  /** an axial slab of this thickness (mm) through the deep grey matter instead of the whole brain */
+  slabMm?: number;
   /** std of the fine tissue texture, ppm (default 0.005) */
   textureStd?: number;
   /** a calcification and a microbleed (default true) */
@@ -52,24 +54,47 @@ function rotationX(deg: number): number[][] {
   return [[1, 0, 0], [0, c, -s], [0, s, c]];
 }
 
-/** The acquisition grid that holds the brain at `voxelSize`, tilted by `tiltDeg` about x, with `marginMm` around it. */
-export function anatomyGrid(st: AnatomyStats, voxelSize: Vec3, tiltDeg: number, marginMm = 6): AnatomyGrid {
+/**
+ * The acquisition grid that holds the brain at `voxelSize`, tilted by `tiltDeg` about x, with `marginMm` around it.
+ * With `slabMm` it is an oblique-axial slab of that thickness (no margin along the slice axis) centred between the
+ * substantia nigra and the top of the caudate: the deep grey matter and the midbrain, the classic QSM slab.
+ */
+export function anatomyGrid(an: Anatomy, st: AnatomyStats, voxelSize: Vec3, tiltDeg: number, marginMm = 6, slabMm?: number): AnatomyGrid {
   const r = rotationX(tiltDeg);
   const origin: Vec3 = [0, 1, 2].map((a) => (st.brainMin[a] + st.brainMax[a]) / 2) as Vec3;
-  // the brain's extent in the tilted axes (q = R^T p): the corners of its box bound it
+  const toQ = (p: Vec3, a: number) => r[0][a] * (p[0] - origin[0]) + r[1][a] * (p[1] - origin[1]) + r[2][a] * (p[2] - origin[2]);
+  let slab: [number, number] | undefined;
+  if (slabMm !== undefined) {
+    const sn = st.extents[AnatomyClass.SubstantiaNigra];
+    const cd = st.extents[AnatomyClass.Caudate];
+    const z = sn.count && cd.count ? (sn.min[2] + cd.max[2]) / 2 : origin[2];
+    const c = toQ([st.midline, origin[1], z], 2);
+    slab = [c - slabMm / 2, c + slabMm / 2];
+  }
+  // the brain's extent in the tilted axes (q = R^T p), over the brain voxels (in the slab, when there is one)
   const lo: Vec3 = [Infinity, Infinity, Infinity];
   const hi: Vec3 = [-Infinity, -Infinity, -Infinity];
-  for (let c = 0; c < 8; c++) {
-    const p = [0, 1, 2].map((a) => ((c >> a) & 1 ? st.brainMax[a] : st.brainMin[a]) - origin[a]);
-    for (let a = 0; a < 3; a++) {
-      const q = r[0][a] * p[0] + r[1][a] * p[1] + r[2][a] * p[2];
-      lo[a] = Math.min(lo[a], q);
-      hi[a] = Math.max(hi[a], q);
-    }
-  }
-  // an even count per axis, centred on the brain
-  const dims = [0, 1, 2].map((a) => 2 * Math.ceil((hi[a] - lo[a] + 2 * marginMm) / voxelSize[a] / 2)) as Vec3;
-  const mid = [0, 1, 2].map((a) => (lo[a] + hi[a]) / 2);
+  const [nx, ny, nz] = an.dims;
+  const p: Vec3 = [0, 0, 0];
+  for (let k = 0, idx = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++, idx++) {
+        if (an.labels[idx] === AnatomyClass.Outside) continue;
+        p[0] = i * an.voxelSize[0];
+        p[1] = j * an.voxelSize[1];
+        p[2] = k * an.voxelSize[2];
+        const q2 = toQ(p, 2);
+        if (slab && (q2 < slab[0] || q2 > slab[1])) continue;
+        for (let a = 0; a < 3; a++) {
+          const q = a === 2 ? q2 : toQ(p, a);
+          if (q < lo[a]) lo[a] = q;
+          if (q > hi[a]) hi[a] = q;
+        }
+      }
+  // an even count per axis, centred on the brain (on the slab along z)
+  const dims = [0, 1, 2].map((a) =>
+    slab && a === 2 ? 2 * Math.max(1, Math.round(slabMm! / voxelSize[2] / 2)) : 2 * Math.ceil((hi[a] - lo[a] + 2 * marginMm) / voxelSize[a] / 2)) as Vec3;
+  const mid = [0, 1, 2].map((a) => (slab && a === 2 ? (slab[0] + slab[1]) / 2 : (lo[a] + hi[a]) / 2));
   const corner = [0, 1, 2].map((a) => mid[a] - (voxelSize[a] * (dims[a] - 1)) / 2) as Vec3;
   const affine: Mat4 = new Array(16).fill(0);
   for (let row = 0; row < 3; row++) {
@@ -151,7 +176,7 @@ function rasterTubes(g: AnatomyGrid, tubes: Tube[]): { cover: Float32Array; whic
 
 export function anatomyPhantom(an: Anatomy, o: AnatomyPhantomOptions, opts: ProgressOptions = {}): AnatomyPhantom {
   const st = anatomyStats(an);
-  const g = anatomyGrid(st, o.voxelSize, o.tiltDeg, o.marginMm ?? 6);
+  const g = anatomyGrid(an, st, o.voxelSize, o.tiltDeg, o.marginMm ?? 6, o.slabMm);
   const [nx, ny, nz] = g.dims;
   const n = nx * ny * nz;
   const rng = seededRng(o.seed);

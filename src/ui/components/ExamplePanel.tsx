@@ -6,19 +6,21 @@ import { useState } from 'react';
 import { DEFAULT_EXAMPLE } from '../../core/phantomExample';
 import type { ExampleOptions } from '../../worker/computeProtocol';
 
-export type ExamplePreset = 'axial' | 'tilted' | 'fine';
+export type ExamplePreset = 'axial' | 'tilted' | 'whole' | 'fine';
 /** 'anatomy' or the procedural phantom's matrix edge */
 export type ExampleKind = 'anatomy' | '32' | '48' | '64';
 
 type Vs = [number, number, number];
-interface Preset { label: string; voxelSize: Vs; tiltDeg: number }
+/** slabMm: the brain in an axial slab of that thickness through the deep grey matter, else the whole brain */
+interface Preset { label: string; voxelSize: Vs; tiltDeg: number; slabMm?: number }
 
 /** Acquisitions per phantom; the brain's FOV follows the brain, so its voxel size sets the matrix. */
 export const PRESETS: Record<'anatomy' | 'phantom', Partial<Record<ExamplePreset, Preset>>> = {
   anatomy: {
-    axial: { label: 'Axial, 1.5 mm isotropic', voxelSize: [1.5, 1.5, 1.5], tiltDeg: 0 },
-    tilted: { label: 'Tilted 25°, 1.5×1.5×2 mm', voxelSize: [1.5, 1.5, 2], tiltDeg: 25 },
-    fine: { label: 'Axial, 1 mm isotropic (slow)', voxelSize: [1, 1, 1], tiltDeg: 0 },
+    axial: { label: 'Axial slab, 1.5 mm, 48 slices', voxelSize: [1.5, 1.5, 1.5], tiltDeg: 0, slabMm: 72 },
+    tilted: { label: 'Tilted 25° slab, 1.5×1.5×2 mm', voxelSize: [1.5, 1.5, 2], tiltDeg: 25, slabMm: 72 },
+    whole: { label: 'Whole brain, 1.5 mm (slower)', voxelSize: [1.5, 1.5, 1.5], tiltDeg: 0 },
+    fine: { label: 'Whole brain, 1 mm (slow)', voxelSize: [1, 1, 1], tiltDeg: 0 },
   },
   phantom: {
     axial: { label: 'Axial, 1 mm isotropic', voxelSize: [1, 1, 1], tiltDeg: 0 },
@@ -51,7 +53,7 @@ export function ExamplePanel({ busy, progress, onLoad }: Props) {
   const load = () =>
     onLoad(
       kind === 'anatomy'
-        ? { kind: 'anatomy', voxelSize: p.voxelSize, tiltDeg: p.tiltDeg, noiseStd: noise, seed: 1, cosmosOrientations: 3 }
+        ? { kind: 'anatomy', voxelSize: p.voxelSize, tiltDeg: p.tiltDeg, noiseStd: noise, seed: 1, cosmosOrientations: 3, slabMm: p.slabMm }
         : { kind: 'phantom', edge: Number(kind), voxelSize: p.voxelSize, tiltDeg: p.tiltDeg, noiseStd: noise, seed: 1, cosmosOrientations: 3 },
     );
   return (
