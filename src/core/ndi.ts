@@ -24,7 +24,7 @@ import type { Vec3, Volume } from './volume';
 
 export { phaseScale } from './phaseScale';
 
-/** Defaults: see the README's "How the iterative defaults were chosen" (brain phantom, training seeds only). */
+/** Defaults: README.md, "Iterative baselines", how they were chosen (the brain phantom at training seeds only). */
 export const NDI_DEFAULTS = {
   /** step; cut to 1.9 / L where that is smaller (see ndiSolve) */
   tau: 4,

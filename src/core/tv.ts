@@ -25,7 +25,7 @@ import { irfft3Into, rfft3Into } from './rfft3';
 import { DEFAULT_PHASE_SCALE } from './phaseScale';
 import type { Vec3, Volume } from './volume';
 
-/** Defaults: see the README's "How the iterative defaults were chosen" (brain phantom, training seeds only). */
+/** Defaults: README.md, "Iterative baselines", how they were chosen (the brain phantom at training seeds only). */
 export const TV_DEFAULTS = {
   /** TV weight, ppm * mm (the data term is in ppm^2) */
   lambda: 2e-4,
