@@ -42,10 +42,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('qsm forward, then invert --method tkd', () => {
   let forward: ReturnType<typeof qsm>;
   let invert: ReturnType<typeof qsm>;
+  // two real `npx tsx` processes: seconds on an idle machine, far more than the 10 s default on a loaded one
   beforeAll(() => {
     forward = qsm('forward', '--chi', p('chi.nii.gz'), '--out', p('field.nii.gz'));
     invert = qsm('invert', '--field', p('field.nii.gz'), '--method', 'tkd', '--out', p('tkd.nii.gz'));
-  });
+  }, 120_000);
 
   it('forward takes B0 from the header and gives the dipole field of a sphere', () => {
     expect(forward.code).toBe(0);
