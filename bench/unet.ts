@@ -1,8 +1,10 @@
 /**
- * Our tfjs engine (WASM backend, Node) against PyTorch on the CPU (2 threads), same model, same volume,
- * one whole-volume forward pass each, in one run. Prints both times and the ratio.
+ * Our tfjs engine (WASM backend, Node) against PyTorch on the CPU, same model, same volume, in one run, at
+ * the same thread count: one thread (a whole-volume pass each) and N threads (ours: the CLI's worker-thread
+ * pool, one slab per worker, src/cli/parallelInference.ts; PyTorch: a whole-volume pass on N intra-op
+ * threads). Prints the times, the ratios and the load average.
  *
- *   npm run bench:unet [-- --size 112,128,112] [--model models/adaptive-unet-tl]
+ *   npm run bench:unet [-- --size 112,128,112] [--model models/adaptive-unet-tl] [--threads N (default: every core)]
  *
  * The model is models/adaptive-unet-tl when present, else a random base-16 adaptive U-Net exported by
  * training/export.py into a temp dir. The default 112x128x112 grid at 1.5 mm covers a whole brain
@@ -11,13 +13,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { makeVolume, type Vec3 } from '../src/core/volume';
 import { loadModel, readerModelFiles } from '../src/model/loadModel';
 import { inferVolume } from '../src/model/inferVolume';
-import { relativeError, seededValues, useBackend } from '../src/model/testUtils';
+import { nodeWasmPaths, relativeError, seededValues, useBackend } from '../src/model/testUtils';
+import { inferVolumeParallel } from '../src/cli/parallelInference';
 
 const PY = '/usr/bin/python3';
 
@@ -65,22 +68,28 @@ async function main() {
     const oursSeconds = (performance.now() - t0) / 1000;
     const wasmHeap = (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8?.length;
 
+    const threads = Number(arg('threads', String(availableParallelism())));
+    const load0 = loadavg()[0];
+    const t1 = performance.now();
+    const pooled = await inferVolumeParallel(model, volume, b0Dir, { modelDir, wasmDir: nodeWasmPaths, threads, backend: 'wasm' });
+    const pooledSeconds = (performance.now() - t1) / 1000;
+
     const s = [...voxelSize, ...b0Dir.map((b) => b / Math.hypot(...b0Dir))];
     const outFile = path.join(tmp, 'chi.bin');
-    // 2 threads as asked; 1 thread too, since tfjs's WASM backend runs single-threaded in Node
-    const torch = [2, 1].map((threads) => {
+    const torch = [...new Set([threads, 1])].map((n) => {
       const py = spawnSync(PY, ['bench/unet_torch.py', '--model', modelDir, '--field', fieldFile, '--shape', [dims[2], dims[1], dims[0]].join(','),
-        '--side', s.join(','), '--out', outFile, '--threads', String(threads)], { encoding: 'utf8' });
+        '--side', s.join(','), '--out', outFile, '--threads', String(n)], { encoding: 'utf8' });
       if (py.status !== 0) throw new Error(`bench/unet_torch.py failed: ${py.stderr}`);
       return JSON.parse(py.stdout.trim().split('\n').pop()!) as { seconds: number; threads: number };
     });
     const torchChi = new Float32Array(readFileSync(outFile).buffer.slice(0));
+    const torchAt = (n: number) => torch.find((t) => t.threads === n)!.seconds;
 
     const gvox = (dims[0] * dims[1] * dims[2]) / 1e6;
-    console.log(`model ${model.meta.id} (${model.meta.architecture}, base ${model.meta.baseChannels}, ${model.storage}), volume ${dims.join('x')} (${gvox.toFixed(2)} M voxels), one whole-volume pass`);
-    console.log(`tfjs WASM (Node, 1 thread + SIMD): ${oursSeconds.toFixed(2)} s${wasmHeap ? `, WASM heap ${(wasmHeap / 2 ** 30).toFixed(2)} GiB` : ''}`);
-    for (const t of torch) console.log(`PyTorch CPU (${t.threads} thread${t.threads > 1 ? 's' : ''}): ${t.seconds.toFixed(2)} s, ratio tfjs-wasm / pytorch = ${(oursSeconds / t.seconds).toFixed(2)}`);
-    console.log(`outputs agree: relative difference ${relativeError(ours.chi.data, torchChi).toExponential(2)}`);
+    console.log(`model ${model.meta.id} (${model.meta.architecture}, base ${model.meta.baseChannels}, ${model.storage}), volume ${dims.join('x')} (${gvox.toFixed(2)} M voxels); load average ${load0.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end, ${availableParallelism()} cores`);
+    console.log(`1 thread:  tfjs WASM whole volume ${oursSeconds.toFixed(2)} s${wasmHeap ? ` (WASM heap ${(wasmHeap / 2 ** 30).toFixed(2)} GiB)` : ''}, PyTorch ${torchAt(1).toFixed(2)} s, ratio tfjs / pytorch = ${(oursSeconds / torchAt(1)).toFixed(2)}`);
+    console.log(`${threads} threads: tfjs WASM on ${pooled.workers} worker threads (${pooled.patches} slabs of ${pooled.patchSize.join('x')}) ${pooledSeconds.toFixed(2)} s, PyTorch ${torchAt(threads).toFixed(2)} s, ratio tfjs / pytorch = ${(pooledSeconds / torchAt(threads)).toFixed(2)}; tfjs speed-up over 1 thread ${(oursSeconds / pooledSeconds).toFixed(2)}x`);
+    console.log(`outputs against PyTorch's (${threads} threads): whole volume ${relativeError(ours.chi.data, torchChi).toExponential(2)}, slabs ${relativeError(pooled.chi.data, torchChi).toExponential(2)} (relative difference)`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import type { Vec3 } from '../core/volume';
 import { runPatchwise, type PatchNet } from './patchInference';
-import { patchCount, runPatchesParallel } from './parallelPatches';
+import { patchCount, runPatchesParallel, slabPlan } from './parallelPatches';
 import { seededValues } from './testUtils';
 
 /** A net whose output depends on the voxel and its patch position (like a U-Net's receptive field would), with a delay per patch. */
@@ -74,5 +74,22 @@ describe('runPatchesParallel', () => {
     const net: PatchNet = { predict: async (p) => { if (++calls === 2) ctl.abort(); return p.slice(); }, dispose: () => {} };
     await expect(runPatchesParallel(field, dims, { multiple: 8, patch: 16, overlap: 0, nets: [net], signal: ctl.signal })).rejects.toThrow();
     expect(calls).toBe(2);
+  });
+});
+
+describe('slabPlan', () => {
+  it('cuts the longest axis into one slab per lane when that fits, sharing the overlap', () => {
+    const plan = slabPlan([144, 176, 144], 16, 2, 3e6, 16)!;
+    expect(plan.patchSize).toEqual([144, 96, 144]);
+    expect(plan.patches).toBe(2);
+    expect(plan.overlap).toBeCloseTo(16 / 96);
+  });
+  it('takes more slabs, a multiple of the lanes, when one is over the memory bound', () => {
+    const plan = slabPlan([144, 176, 144], 16, 2, 1.2e6, 16)!;
+    expect(plan.patches % 2).toBe(0);
+    expect(plan.patchSize[0] * plan.patchSize[1] * plan.patchSize[2]).toBeLessThanOrEqual(1.2e6);
+  });
+  it('gives up when no slab fits', () => {
+    expect(slabPlan([144, 176, 144], 16, 2, 1e4)).toBeUndefined();
   });
 });

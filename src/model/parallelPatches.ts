@@ -16,6 +16,8 @@ export interface ParallelPatchOptions {
   multiple: number;
   /** patch edge, rounded up to the multiple; 0 = the whole volume (one lane does all of it) */
   patch: number;
+  /** a box instead of the cube `patch` (slabPlan), each a multiple of `multiple` */
+  patchSize?: Vec3;
   overlap: number;
   nets: PatchNet[];
   signal?: AbortSignal;
@@ -42,7 +44,7 @@ export async function runPatchesParallel(field: Float32Array, dims: Vec3, opts: 
   if (opts.nets.length === 0) throw new Error('runPatchesParallel needs at least one net');
   const padded = padToMultiple(field, dims, opts.multiple);
   const edge = opts.patch === 0 ? 0 : Math.ceil(opts.patch / opts.multiple) * opts.multiple;
-  const patchSize = (edge === 0 ? padded.dims : [edge, edge, edge]) as Vec3;
+  const patchSize = opts.patchSize ?? ((edge === 0 ? padded.dims : [edge, edge, edge]) as Vec3);
   const patches = patchGrid(padded.dims, patchSize, opts.overlap);
   const blender = createBlender(padded.dims, opts.overlap);
   const perNet = opts.nets.map(() => 0);
@@ -66,4 +68,31 @@ export async function runPatchesParallel(field: Float32Array, dims: Vec3, opts: 
     throw e;
   })));
   return { data: cropFromMultiple(blender.finish(), padded.dims, dims), patches: patches.length, patchSize, perNet };
+}
+
+export interface SlabPlan { patchSize: Vec3; overlap: number; patches: number }
+
+/**
+ * Few large patches for `lanes` workers: the padded volume cut along its longest axis into a multiple of
+ * `lanes` slabs that share `overlapVoxels`, as few as keep each slab under `maxVoxels` (the memory one
+ * worker may use). Bigger patches than the cubes choosePatch picks for a GPU's buffer limit mean less
+ * overlap computed twice (cubes of 96 on a 144x176x144 brain compute 2.9x its voxels) and more context per
+ * voxel. undefined when no slab thinner than that fits (the caller uses cubes).
+ */
+export function slabPlan(dims: Vec3, multiple: number, lanes: number, maxVoxels: number, overlapVoxels = 32): SlabPlan | undefined {
+  const padded = dims.map((n) => Math.ceil(n / multiple) * multiple) as Vec3;
+  const axis = padded.indexOf(Math.max(...padded));
+  const n = padded[axis];
+  const across = padded.reduce((a, b) => a * b, 1) / n;
+  for (let k = lanes; k * multiple <= n; k += lanes) {
+    const thick = Math.min(n, Math.ceil((n + overlapVoxels * (k - 1)) / k / multiple) * multiple);
+    if (thick * across > maxVoxels) continue;
+    const size = [...padded] as Vec3;
+    size[axis] = thick;
+    // the step that puts k slabs from 0 to the far border (axisStarts with this fraction lays them out so)
+    const step = k === 1 ? thick : Math.ceil((n - thick) / (k - 1));
+    const overlap = thick === n ? 0 : (thick - step) / thick;
+    return { patchSize: size, overlap, patches: patchGrid(padded, size, overlap).length };
+  }
+  return undefined;
 }
