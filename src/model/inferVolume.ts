@@ -11,6 +11,7 @@ import type { BackendName } from './backend';
 import { runPatchwise } from './patchInference';
 import { unetPatchNet } from './unetPatchNet';
 import type { KernelChoice } from './unet';
+import { activeDeviceLimits, patchProblem } from './memoryBudget';
 
 /**
  * The biggest single tensor of a pass is the decoder's first concatenation, 2·c0 floats per voxel. WebGPU's
@@ -75,6 +76,8 @@ export async function inferVolume(model: QsmModel, field: Volume, b0Dir: Vec3, o
     order: opts.order,
     start: opts.start,
     build: (backend) => unetPatchNet(model, side, backend, opts.kernels?.(backend)),
+    // a patch the backend cannot hold is refused before the weights go up (the next backend is tried)
+    check: (backend, size) => patchProblem(backend, size, meta.baseChannels, meta.multiple, activeDeviceLimits()),
     signal: opts.signal,
     onProgress: opts.onProgress,
     onBackend: opts.onBackend,

@@ -23,6 +23,8 @@ export interface PatchwiseOptions {
   order: BackendName[];
   start: (name: BackendName) => Promise<void>;
   build: (name: BackendName) => PatchNet | Promise<PatchNet>;
+  /** asked after a backend starts and before anything is built on it: why a patch of this size cannot run there (memoryBudget.ts) */
+  check?: (name: BackendName, patchSize: Vec3) => string | undefined;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number, stage: string) => void;
   onBackend?: (name: BackendName, note?: string) => void;
@@ -65,6 +67,8 @@ export async function runPatchwise(field: Float32Array, dims: Vec3, opts: Patchw
     onBackend: opts.onBackend,
     onPatch: (done, total, backend) => opts.onProgress?.(done, total, `inference (${backend})`),
     build: async (name) => {
+      const problem = opts.check?.(name, patchSize);
+      if (problem) throw new Error(problem);
       const net = await opts.build(name);
       return {
         run: async (i) => {
