@@ -40,7 +40,8 @@ test('the brain example: built in the page from the bundled anatomy, reconstruct
   expect(requests.urls.filter((u) => u.includes('/example/fs_anatomy_labels.nii.gz'))).toHaveLength(1);
   requests.assertSameOrigin(new URL(baseURL!).origin);
 
-  await page.waitForTimeout(1000);
+  // the README's screenshot with SCREENSHOTS=1
+  await page.waitForTimeout(1500);
   await page.screenshot({ path: shots ? 'docs/workbench-brain-example.png' : test.info().outputPath('brain-example.png') });
 });
 
