@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NDI_DEFAULTS } from '../../core/ndi';
 import { localFieldFromPhase } from '../../core/phase/localFieldPipeline';
 import { readNifti } from '../../io/readNifti';
 import { makeTestDataset, rawPhaseSubject, TEST_B0, TEST_ECHO_TIMES } from './makeTestDataset';
@@ -150,6 +151,16 @@ describe('qsm bids', () => {
     const missing = await run('bids', bids, join(root, 'missing'), 'participant', '--participant-label', '09', '--method', 'tkd');
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/failed: sub-09: sub-09 is not in /);
+  });
+
+  it('records the iterative methods\' parameters, passed to them explicitly', async () => {
+    const o = join(root, 'ndi');
+    const r = await run('bids', bids, o, 'participant', '--participant-label', '01', '--method', 'ndi');
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/ndi: \d+ iterations \(stopped by/);
+    const side = json(join(o, 'sub-01', 'anat', 'sub-01_desc-ndi_Chimap.json'));
+    // sub-01's local field is in ppm with no echo time, so the core's phase scale (3 T, 20 ms) is used
+    expect(side.MethodParameters).toEqual({ Alpha: NDI_DEFAULTS.alpha, Beta: NDI_DEFAULTS.beta, Step: NDI_DEFAULTS.tau, Iterations: NDI_DEFAULTS.maxIter, Tol: NDI_DEFAULTS.tol, PhaseScale: NDI_DEFAULTS.phaseScale });
   });
 
   it('says what is wrong with the command line (exit 2)', async () => {

@@ -15,7 +15,7 @@ import { readInput, readMask } from '../inputs';
 import type { MethodEntry } from '../methodTypes';
 import { baseSidecar, doneState, outputPath, writeDerivative, type PlannedOutput } from './derivatives';
 import type { Acquisition } from './discover';
-import { planMethod, type MethodOutputs } from './plan';
+import { planMethod, type AcquisitionFacts, type MethodOutputs } from './plan';
 import { fieldPipelineRecord, localFieldFromEchoes, type FieldPipeline } from './rawPhase';
 
 export interface AcquisitionRequest {
@@ -85,10 +85,18 @@ export async function runAcquisition(acq: Acquisition, req: AcquisitionRequest, 
   const fail = (what: string, e: unknown) => result.errors.push(`${what}${message(e)}`);
 
   const fieldRequest = fromPhase(acq) ? { FieldPipeline: fieldPipelineRecord(req.pipeline) } : {};
+  let facts: AcquisitionFacts;
+  try {
+    const side = acq.localField ? readSidecarFor(acq.localField)?.sidecar : undefined;
+    facts = { b0: side?.fieldStrength, echoTime: side?.echoTime };
+  } catch (e) {
+    fail('', e);
+    return result;
+  }
   const plans: MethodOutputs[] = [];
   for (const m of req.methods) {
     try {
-      plans.push(planMethod(req.outDir, acq, m, req.dc, fieldRequest));
+      plans.push(planMethod(req.outDir, acq, m, req.dc, fieldRequest, facts));
     } catch (e) {
       fail(`${m.id}: `, e);
     }
@@ -140,7 +148,7 @@ export async function runAcquisition(acq: Acquisition, req: AcquisitionRequest, 
     try {
       let net: Volume;
       if (todo.has(p.net)) {
-        net = await withProgress(ctx, p.method.id, (onProgress) => p.method.run(field, b0Dir, { ...p.params, mask }, onProgress));
+        net = await withProgress(ctx, p.method.id, (onProgress) => p.method.run(field, b0Dir, { ...p.params, mask, report: (line) => ctx.err(line) }, onProgress));
         write(p.net, net, `qsm bids ${p.method.id}`, chiSidecar(p.net, `susceptibility (ppm) by ${p.method.id}`));
       } else {
         net = readVolumeFile(p.net.path).volume; // done before; data consistency starts from it
