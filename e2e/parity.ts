@@ -103,7 +103,7 @@ async function runFallback(): Promise<FallbackReport> {
 }
 
 /** bench/wasm-threads.bench.ts: one model over an edge^3 field on WASM with `threads` threads, in a worker of its own. */
-function benchWasm(model: string, edge: number, threads: number): Promise<import('./wasmBench.worker').WasmBenchReport> {
+function benchWasm(model: string, edge: number, threads: number, mode: 'threads' | 'pool' = 'threads'): Promise<import('./wasmBench.worker').WasmBenchReport> {
   const worker = new Worker(new URL('./wasmBench.worker.ts', import.meta.url), { type: 'module' });
   return new Promise((resolve, reject) => {
     worker.onmessage = (e: MessageEvent<{ ok: true; report: import('./wasmBench.worker').WasmBenchReport } | { ok: false; message: string }>) => {
@@ -112,7 +112,7 @@ function benchWasm(model: string, edge: number, threads: number): Promise<import
       else reject(new Error(e.data.message));
     };
     worker.onerror = (e) => reject(new Error(e.message));
-    worker.postMessage({ model, edge, threads });
+    worker.postMessage({ model, edge, threads, mode });
   });
 }
 

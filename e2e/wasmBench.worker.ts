@@ -6,12 +6,15 @@
  */
 import { makeVolume, type Vec3 } from '../src/core/volume';
 import { fetchModelFiles, loadModel } from '../src/model/loadModel';
-import { inferVolume } from '../src/model/inferVolume';
+import { inferVolume, sideInformation } from '../src/model/inferVolume';
+import { runPatchesParallel, slabPlan } from '../src/model/parallelPatches';
+import type { PatchNet } from '../src/model/patchInference';
 import { describeBackend, startBackend } from '../src/model/startBackend';
 import { prepareThreadedWasm, startWasmWith, type WasmThreading } from '../src/worker/wasmThreads';
 import { wasmUrls } from '../src/worker/wasmUrls';
 
-export interface WasmBenchRequest { model: string; edge: number; threads: number }
+/** threads: one WASM instance on that many threads; pool: that many single-threaded workers, one slab each */
+export interface WasmBenchRequest { model: string; edge: number; threads: number; mode?: 'threads' | 'pool' }
 export interface WasmBenchReport { note: string; seconds: number; warmSeconds: number; patches: number; patchSize: number[]; checksum: number }
 
 function syntheticField(dims: Vec3): Float32Array {
@@ -23,10 +26,46 @@ function syntheticField(dims: Vec3): Float32Array {
   return out;
 }
 
+/** n single-threaded patch workers (e2e/wasmPatch.worker.ts) as PatchNets */
+async function patchPool(n: number, modelUrl: string, side?: number[]): Promise<{ nets: PatchNet[]; stop(): void }> {
+  const workers = Array.from({ length: n }, () => new Worker(new URL('./wasmPatch.worker.ts', import.meta.url), { type: 'module' }));
+  const nets = await Promise.all(workers.map((w) => new Promise<PatchNet>((resolve, reject) => {
+    const pending = new Map<number, (out: Float32Array) => void>();
+    let next = 0;
+    w.onmessage = (ev: MessageEvent<{ ready?: true; startError?: string; id?: number; out?: Float32Array; error?: string }>) => {
+      const d = ev.data;
+      if (d.ready) resolve({ predict: (patch, size) => new Promise((res) => { pending.set(next, res); w.postMessage({ id: next++, patch, size }, [patch.buffer as ArrayBuffer]); }), dispose: () => w.terminate() });
+      else if (d.startError) reject(new Error(d.startError));
+      else if (d.error) reject(new Error(d.error));
+      else { pending.get(d.id!)!(d.out!); pending.delete(d.id!); }
+    };
+    w.postMessage({ init: { modelUrl, side } });
+  })));
+  return { nets, stop: () => workers.forEach((w) => w.terminate()) };
+}
+
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 scope.onmessage = async (e: MessageEvent<WasmBenchRequest>) => {
   try {
     const { model: id, edge, threads } = e.data;
+    if (e.data.mode === 'pool') {
+      const modelUrl = new URL(`/models/${id}/`, scope.location.origin).href;
+      const model = await loadModel(fetchModelFiles(modelUrl));
+      const b0: Vec3 = [0, Math.sin(0.2), Math.cos(0.2)];
+      const dims: Vec3 = [edge, edge, edge];
+      const t0 = performance.now();
+      const pool = await patchPool(threads, modelUrl, model.meta.architecture === 'adaptive-unet' ? sideInformation([1, 1, 1], b0) : undefined);
+      const warmSeconds = (performance.now() - t0) / 1000;
+      const plan = slabPlan(dims, model.meta.multiple, threads, 3e6)!;
+      const t1 = performance.now();
+      const res = await runPatchesParallel(syntheticField(dims), dims, { multiple: model.meta.multiple, patch: 0, patchSize: plan.patchSize, overlap: plan.overlap, nets: pool.nets });
+      const seconds = (performance.now() - t1) / 1000;
+      pool.stop();
+      let checksum = 0;
+      for (let i = 0; i < res.data.length; i += 997) checksum += res.data[i];
+      scope.postMessage({ ok: true, report: { note: `${threads} single-threaded WASM workers (start ${warmSeconds.toFixed(1)} s, not timed)`, seconds, warmSeconds, patches: res.patches, patchSize: res.patchSize, checksum } satisfies WasmBenchReport });
+      return;
+    }
     const threading: WasmThreading = threads > 1 ? await prepareThreadedWasm() : { threads: 1 };
     if (threads > 1 && threading.threads < threads) threading.threads = Math.min(threads, threading.threads);
     await startWasmWith(threading, () => startBackend('wasm', { wasmPaths: wasmUrls, wasmThreads: threading.threads }));
