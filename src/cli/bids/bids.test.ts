@@ -37,7 +37,7 @@ describe('qsm bids', () => {
   const a1 = join(out, 'sub-01', 'anat');
   const a2 = join(out, 'sub-02', 'ses-1', 'anat');
   const a4 = join(out, 'sub-04', 'anat');
-  const methods = ['--method', 'tkd', 'cfl2', 'adaptive-unet-tl', '--dc'];
+  const methods = ['--method', 'tkd', 'cfl2', 'adaptive-unet-tl', '--dc', '--threads', '1'];
 
   it('writes BIDS derivatives for the good subjects and reports the broken one with exit 1', async () => {
     const r = await run('bids', bids, out, 'participant', ...methods);
@@ -75,6 +75,8 @@ describe('qsm bids', () => {
     const dcSide = json(join(a1, 'sub-01_desc-adaptiveunettldc_Chimap.json'));
     expect(dcSide).toMatchObject({ Method: 'adaptive-unet-tl', ModelId: 'adaptive-unet-tl', ModelSha256: sha.digest('hex'), DataConsistency: { Kind: 'soft', Lambda: 0.015 } });
     expect(json(join(a1, 'sub-01_desc-adaptiveunettl_Chimap.json')).DataConsistency).toBeUndefined();
+    expect(dcSide.Threads).toBe(1); // recorded (it sets the slabs) but not compared on resume
+    expect(json(join(a1, 'sub-01_desc-tkd_Chimap.json')).Threads).toBeUndefined();
     // from phase: the pipeline is recorded in every output, so a run with another one does not take them for done
     const pipeline = { Unwrap: 'romeo', BackgroundRemoval: 'pdf' };
     expect(json(join(a4, 'sub-04_localfield.json'))).toMatchObject({ FieldPipeline: pipeline, EchoTime: TEST_ECHO_TIMES, MagneticFieldStrength: TEST_B0, Units: 'ppm' });

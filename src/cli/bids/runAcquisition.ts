@@ -12,6 +12,7 @@ import { applyDc, type DcRequest } from '../dataConsistencyStep';
 import { chooseFieldUnits } from '../fieldUnits';
 import { readSidecarFor, readVolumeFile } from '../files';
 import { readInput, readMask } from '../inputs';
+import { defaultThreads } from '../parallelInference';
 import type { MethodEntry } from '../methodTypes';
 import { baseSidecar, doneState, outputPath, writeDerivative, type PlannedOutput } from './derivatives';
 import type { Acquisition } from './discover';
@@ -25,6 +26,8 @@ export interface AcquisitionRequest {
   dc?: DcRequest;
   /** how phase inputs become a local field */
   pipeline: FieldPipeline;
+  /** --threads for the methods that take it (the learned ones) */
+  threads?: number;
   /** the command's flags (--nonfinite) */
   flags: Flags;
 }
@@ -141,14 +144,18 @@ export async function runAcquisition(acq: Acquisition, req: AcquisitionRequest, 
     return result;
   }
 
-  const chiSidecar = (o: PlannedOutput, description: string, more: Record<string, unknown> = {}) =>
-    baseSidecar(description, sources, { ...extra, ...o.request, ...more, B0Direction: b0Dir });
+  // how many threads shared a network's patches (this sets the slabs, so it is recorded, but not compared on resume)
+  const threadsFor = (m: MethodEntry) => (m.flags.includes('threads') ? { threads: req.threads ?? defaultThreads() } : {});
+  const chiSidecar = (o: PlannedOutput, description: string, more: Record<string, unknown> = {}) => {
+    const t = threadsFor(plans.find((p) => p.net === o || p.dc === o)!.method).threads;
+    return baseSidecar(description, sources, { ...extra, ...o.request, ...more, ...(t !== undefined ? { Threads: t } : {}), B0Direction: b0Dir });
+  };
   for (const p of plans) {
     if (!todo.has(p.net) && !(p.dc && todo.has(p.dc))) continue;
     try {
       let net: Volume;
       if (todo.has(p.net)) {
-        net = await withProgress(ctx, p.method.id, (onProgress) => p.method.run(field, b0Dir, { ...p.params, mask, report: (line) => ctx.err(line) }, onProgress));
+        net = await withProgress(ctx, p.method.id, (onProgress) => p.method.run(field, b0Dir, { ...p.params, mask, report: (line) => ctx.err(line), ...threadsFor(p.method) }, onProgress));
         write(p.net, net, `qsm bids ${p.method.id}`, chiSidecar(p.net, `susceptibility (ppm) by ${p.method.id}`));
       } else {
         net = readVolumeFile(p.net.path).volume; // done before; data consistency starts from it

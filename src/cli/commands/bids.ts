@@ -26,6 +26,7 @@ export const BIDS_FLAGS: FlagSpecs = {
   'participant-label': { kind: 'value', repeat: true, help: 'L ...: subjects to run (without or with sub-; default: every sub-* folder)' },
   session: { kind: 'value', repeat: true, help: 'S ...: sessions to run (without or with ses-; default: all)' },
   method: { kind: 'value', repeat: true, help: `ID ...: methods (default ${DEFAULT_BIDS_METHOD}): ${METHODS.map((m) => m.id).join(', ')}` },
+  threads: { kind: 'value', help: 'N: worker threads for the learned methods (default: every core this process may use; a cluster job gives its share)' },
   ...DC_BIDS,
   ...PHASE_FLAGS,
   ...READ_FLAGS,
@@ -50,6 +51,7 @@ export async function bidsCommand(argv: string[], ctx: CommandContext): Promise<
   const learned = methods.filter((m) => m.kind === 'learned');
   const dc = parseDcFlags(flags, learned.length > 0, methods.map((m) => m.id).join(', '));
   const pipeline = parsePhaseFlags(flags);
+  const threads = flags.number('threads', { min: 1, max: 1024, integer: true });
   if (!isDir(bidsDir)) throw new InputError(`BIDS_DIR ${bidsDir}: no such folder`);
   if (resolve(bidsDir) === resolve(outDir)) throw new InputError('OUT_DIR must not be BIDS_DIR (derivatives go in their own folder, e.g. BIDS_DIR/derivatives/qsm)');
   if (!existsSync(join(bidsDir, 'dataset_description.json'))) ctx.err(`note: ${bidsDir} has no dataset_description.json; reading it as BIDS anyway`);
@@ -87,7 +89,7 @@ export async function bidsCommand(argv: string[], ctx: CommandContext): Promise<
       err: (line) => ctx.err(`${tag}: ${line}`),
       progress: (label) => ctx.progress(`${tag} ${label}`),
     };
-    const r = await runAcquisition(acq, { bidsDir, outDir, methods, dc, pipeline, flags }, actx);
+    const r = await runAcquisition(acq, { bidsDir, outDir, methods, dc, pipeline, threads, flags }, actx);
     written += r.written;
     done += r.done;
     if (r.errors.length) {
