@@ -1,5 +1,5 @@
 /**
- * Total-variation dipole inversion by ADMM, the linear weighted-TV solver of FANSI (Milovic et al., "Fast
+ * Total-variation dipole inversion by ADMM, the weighted-TV solver of FANSI (Milovic et al., "Fast
  * nonlinear susceptibility inversion with variational regularization", MRM 2018; Bilgic et al. 2014 for the
  * splitting):
  *   argmin_chi  1/2 ||W (D chi - f)||^2 + lambda || M grad chi ||_1      (isotropic TV, gradient per mm)
@@ -9,7 +9,7 @@
  *   z    = shrink(grad chi + u, lambda M / mu1),   u += grad chi - z
  *   y    = (W^2 f + mu2 (D chi + v)) / (W^2 + mu2),  v += D chi - y
  * With `nonlinear`, the data term is FANSI's nonlinear one, 1/2 ||W (e^{i s D chi} - e^{i s f})||^2 / s^2 (s the phase
- * per ppm, ndi.ts's phaseScale; the same as the linear term for small residuals), and y solves
+ * per ppm, phaseScale.ts; the same as the linear term for small residuals), and y solves
  *   W^2 sin(s (y - f)) / s + mu2 (y - (D chi + v)) = 0  by a few Newton steps per voxel.
  * Four real FFTs per iteration on iterativeGrid.ts's padded mask box; every buffer is allocated once.
  * The split y makes the spatially varying W (and the mask) cheap: the field outside the mask is never trusted,
@@ -51,7 +51,7 @@ export interface TvOptions extends ProgressOptions {
   edgeFraction?: number;
   /** FANSI's nonlinear data term (e^{i phase}) instead of the linear one */
   nonlinear?: boolean;
-  /** rad of phase per ppm of field for the nonlinear term (default ndi.ts's NDI_DEFAULTS.phaseScale) */
+  /** rad of phase per ppm of field for the nonlinear term (default phaseScale.ts's DEFAULT_PHASE_SCALE, 3 T / 20 ms) */
   phaseScale?: number;
   padFactor?: number;
 }
