@@ -8,7 +8,7 @@ import { totalFieldHz, UNWRAP_METHODS, type UnwrapMethod } from '../../core/phas
 import { hzToPpm } from '../../core/phase/hzToPpm';
 import { BACKGROUND_METHODS, type BackgroundMethod } from '../../core/phase/localFieldPipeline';
 import { countInside } from '../../core/phase/morphology';
-import { pdf } from '../../core/phase/pdf';
+import { pdf, pdfWeightsFromMagnitude } from '../../core/phase/pdf';
 import { detectPhaseScaling, describeScaling, phaseToRadians, type PhaseScaling } from '../../core/phase/phaseScaling';
 import { vsharp } from '../../core/phase/vsharp';
 import { withData, type Volume } from '../../core/volume';
@@ -169,8 +169,8 @@ export async function fieldCommand(argv: string[], ctx: CommandContext): Promise
 
   const local = await withProgress(ctx, `background removal (${bg})`, (onProgress) => {
     if (bg === 'vsharp') return vsharp(totalPpm, mask, dims, voxelSize, { onProgress });
-    // weights ~ 1 / noise of the fitted field ~ magnitude (as localFieldFromPhase)
-    const r = pdf(totalPpm, mask, dims, voxelSize, b0dir.b0Dir, { weights: combineMagnitudes(mags), onProgress });
+    // clamped magnitude weights, as localFieldFromPhase
+    const r = pdf(totalPpm, mask, dims, voxelSize, b0dir.b0Dir, { weights: pdfWeightsFromMagnitude(combineMagnitudes(mags), mask), onProgress });
     ctx.err(`note: PDF stopped after ${r.iterations} conjugate-gradient iterations (residual ${r.relativeResidual.toExponential(1)} of its start)`);
     return r;
   });

@@ -44,8 +44,8 @@ describe('phase -> local field on the head phantom (48^3, 4 echoes)', () => {
   const tkdTrue = tkd(withData(h.localField, Float32Array.from(h.localField.data, (v, i) => (truthMask[i] ? v : 0))), h.b0Dir, 0.19, withData(h.localField, Float32Array.from(evalMask)));
   const cases = [
     // measured (this phantom, seed 1, automatic mask), local-field NRMSE in the 12 mm-eroded brain and TKD of it
-    // against TKD of the true local field: romeo+pdf 46.7 / 49.2 %, romeo+vsharp 95.7 / 83.9 %, laplacian+pdf
-    // 62.6 / 74.3 %. TKD against the true chi: 80.5 % from romeo+pdf's field, 73.4 % from the true local field.
+    // against TKD of the true local field: romeo+pdf 46.8 / 50.1 %, romeo+vsharp 95.7 / 83.9 %, laplacian+pdf
+    // 61.9 / 74.3 %. TKD against the true chi: 81.3 % from romeo+pdf's field, 73.4 % from the true local field.
     { unwrap: 'romeo', background: 'pdf', local: 52, tkdGap: 55, chiGap: 10 },
     { unwrap: 'romeo', background: 'vsharp', local: 100, tkdGap: 90, chiGap: 25 },
     { unwrap: 'laplacian', background: 'pdf', local: 68, tkdGap: 80, chiGap: 20 },

