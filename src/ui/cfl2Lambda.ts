@@ -52,8 +52,9 @@ export function lambdaDescription(l: UsedLambda): string {
 export function methodSettingsKey(method: MethodId, params: MethodParams, mode: LambdaMode): string {
   if (method === 'tkd') return JSON.stringify(['tkd', params.tkdThreshold ?? DEFAULT_TKD_THRESHOLD]);
   if (method === 'cfl2') return JSON.stringify(['cfl2', mode, mode === 'fixed' ? (params.cfl2Lambda ?? DEFAULT_CFL2_LAMBDA) : null]);
-  if (method === 'tv') return JSON.stringify(['tv', params.tvLambda ?? TV_DEFAULTS.lambda, params.tvIterations ?? TV_DEFAULTS.maxIter, params.tvTol ?? TV_DEFAULTS.tol]);
-  if (method === 'ndi') return JSON.stringify(['ndi', params.ndiBeta ?? NDI_DEFAULTS.beta, params.ndiIterations ?? NDI_DEFAULTS.maxIter, params.ndiTol ?? NDI_DEFAULTS.tol]);
+  const weighted = !!params.magnitudeWeighting;
+  if (method === 'tv') return JSON.stringify(['tv', params.tvLambda ?? TV_DEFAULTS.lambda, params.tvIterations ?? TV_DEFAULTS.maxIter, params.tvTol ?? TV_DEFAULTS.tol, weighted]);
+  if (method === 'ndi') return JSON.stringify(['ndi', params.ndiBeta ?? NDI_DEFAULTS.beta, params.ndiIterations ?? NDI_DEFAULTS.maxIter, params.ndiTol ?? NDI_DEFAULTS.tol, weighted]);
   return JSON.stringify([method, params.patch, params.overlap]);
 }
 

@@ -155,13 +155,13 @@ export function useWorkbench() {
             }
           }
           const runParams = lambda ? { ...params, cfl2Lambda: lambda.value } : params;
-          const { runId, result } = inf.run(m, input.field, input.mask, input.b0Dir, runParams, onProgress);
+          const { runId, result } = inf.run(m, input.field, input.mask, input.b0Dir, runParams, onProgress, params.magnitudeWeighting ? input.magnitude : undefined);
           run.runId = runId;
           // a cancel answers at once in the UI; whatever the worker still sends for this run is dropped
           const r = await Promise.race([result, cancelled]);
           if (r.chi.data.length !== input.field.data.length) throw new Error(`returned ${r.chi.dims.join('x')}, expected ${input.field.dims.join('x')}`);
           const chi: Volume = { ...input.field, data: r.chi.data };
-          const key = resultKey(runCtx.key, m, params, lambdaMode, dc);
+          const key = resultKey(runCtx.key, m, params, lambdaMode, dc, input.magnitude ? runCtx.magnitude?.id : undefined);
           dispatch({ type: 'result', id: m, datasetId, result: { chi, seconds: r.seconds, backend: r.backend, key, mask: input.metricsMask, lambda } });
           // the models' tfjs backend is what the header shows; classical methods run in plain JS ('cpu')
           if (isModel(m)) dispatch({ type: 'backend-used', name: r.backend });

@@ -20,6 +20,8 @@ export interface MethodParams {
   ndiBeta?: number;
   ndiIterations?: number;
   ndiTol?: number;
+  /** tv and ndi: weight the data term (and tv's edges) by the loaded magnitude; off by default (tv.ts says why) */
+  magnitudeWeighting?: boolean;
   /** patch edge (voxels) for the U-Nets; 0 = whole volume */
   patch?: number;
   /** fraction of a patch shared with its neighbour, 0..0.75 */

@@ -152,6 +152,14 @@ export function MethodsPanel(p: Props) {
                   </label>
                 </div>
               )}
+              {(m.id === 'tv' || m.id === 'ndi') && (
+                // one switch for both: the same magnitude weights their data terms (and tv's edges)
+                <label className="check small">
+                  <input type="checkbox" data-testid={`${m.id}-magnitude`} checked={!!p.params.magnitudeWeighting} disabled={p.running}
+                    onChange={(e) => p.onParams({ ...p.params, magnitudeWeighting: e.target.checked })} />
+                  <span>weight by the magnitude (when one is loaded on the field's grid)</span>
+                </label>
+              )}
               {run && (
                 <div className="progress-line">
                   <progress

@@ -17,8 +17,11 @@ import type { WorkbenchState } from './workbenchState';
  * A result is current while the input (acquisition, files) and its method's own settings are unchanged; a
  * data-consistency result also depends on the data-consistency settings.
  */
-export function resultKey(inputKey: string, id: ResultId, params: MethodParams, mode: LambdaMode, dc: DcSettings): string {
-  const own = `${inputKey}|${methodSettingsKey(methodOf(id), params, mode)}`;
+export function resultKey(inputKey: string, id: ResultId, params: MethodParams, mode: LambdaMode, dc: DcSettings, magnitudeId?: string): string {
+  const m = methodOf(id);
+  // a magnitude-weighted tv / ndi result also depends on which magnitude weighted it
+  const weightedBy = params.magnitudeWeighting && (m === 'tv' || m === 'ndi') ? `|mag:${magnitudeId ?? 'none'}` : '';
+  const own = `${inputKey}|${methodSettingsKey(m, params, mode)}${weightedBy}`;
   return isDcResult(id) ? `${own}|${dcSettingsKey(dc)}` : own;
 }
 
@@ -26,7 +29,7 @@ export function resultKey(inputKey: string, id: ResultId, params: MethodParams, 
 export type ResultState = Pick<WorkbenchState, 'results' | 'comparisons' | 'params' | 'lambdaMode' | 'dc'>;
 
 export const isStale = (s: ResultState, ctx: WorkbenchContext, id: ResultId): boolean =>
-  s.results[id]?.key !== resultKey(ctx.key, id, s.params, s.lambdaMode, s.dc);
+  s.results[id]?.key !== resultKey(ctx.key, id, s.params, s.lambdaMode, s.dc, ctx.magnitude?.id);
 
 /** The chosen reference, else the first one loaded. */
 export const currentReference = (s: Pick<WorkbenchState, 'referenceId'>, ctx: WorkbenchContext): LoadedItem | undefined =>

@@ -115,3 +115,15 @@ describe('phase pipeline', () => {
     expect(apply(t, { type: 'dataset', datasetId: 2, items: [] }).pipelineOutputs).toBeUndefined();
   });
 });
+
+describe('magnitude weighting of tv and ndi', () => {
+  it('is part of their keys, with the magnitude that weighted them, and of no other method', () => {
+    const p = { ...initialState.params, magnitudeWeighting: true };
+    const dc = initialState.dc;
+    expect(resultKey('in', 'tv', p, 'fixed', dc, 'mag1')).not.toBe(resultKey('in', 'tv', initialState.params, 'fixed', dc, 'mag1'));
+    expect(resultKey('in', 'ndi', p, 'fixed', dc, 'mag1')).not.toBe(resultKey('in', 'ndi', p, 'fixed', dc, 'mag2'));
+    expect(resultKey('in', 'tkd', p, 'fixed', dc, 'mag1')).toBe(resultKey('in', 'tkd', p, 'fixed', dc, 'mag2'));
+    // unweighted, the magnitude does not matter
+    expect(resultKey('in', 'tv', initialState.params, 'fixed', dc, 'mag1')).toBe(resultKey('in', 'tv', initialState.params, 'fixed', dc, 'mag2'));
+  });
+});
