@@ -2,7 +2,7 @@
  * A learned method over a field on several worker threads (issue 13): the same masking, side
  * information and patch choice as inferVolume, the patches shared by a pool of single-threaded WASM
  * workers (patchPool.ts) through runPatchesParallel. Used when more than one thread is asked for and the
- * volume has more than one patch (without --patch: slabs, one per worker, for volumes of 64^3 and more);
+ * volume has more than one patch (without --patch: slabs, one per worker, for volumes of 96^3 and more);
  * the caller falls back to inferVolume in this thread if it throws.
  */
 import { availableParallelism, totalmem } from 'node:os';
@@ -40,8 +40,11 @@ export function defaultThreads(): number {
 const HEAP_BYTES_PER_VOXEL = 700;
 /** what one worker's heap may reach (the WASM32 limit is 4 GiB) */
 const MAX_WORKER_HEAP = 2.5 * 2 ** 30;
-/** below this (64^3) a whole-volume pass in this thread beats starting workers (each loads tfjs and the model) */
-const MIN_SLAB_VOXELS = 64 ** 3;
+/**
+ * Below this (96^3) a whole-volume pass in this thread beats starting workers, each of which loads tfjs and the
+ * model (4.9 s for one, 9.1 s for two at load 15 here): 64x80x64 took 13.9 s in one thread and 39.7 s on two.
+ */
+const MIN_SLAB_VOXELS = 96 ** 3;
 
 /**
  * Without --patch, slabs (slabPlan): one per worker when they fit the heap bound and half the machine's
