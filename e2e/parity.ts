@@ -3,7 +3,7 @@
  * fixture through the worker protocol and reports the relative error against PyTorch's output and the
  * backend the worker announced. The spec routes /models/<id>/ and /fixture/ to the fixture's files.
  */
-import type { BackendName, FromWorker, MethodId, ToWorker } from '../src/worker/protocol';
+import type { BackendName, FromWorker, MethodId, MethodParams, ToWorker } from '../src/worker/protocol';
 import type { Vec3 } from '../src/core/volume';
 import { benchConv } from './convBench';
 import { loadModel, fetchModelFiles } from '../src/model/loadModel';
@@ -116,4 +116,44 @@ function benchWasm(model: string, edge: number, threads: number, mode: 'threads'
   });
 }
 
-Object.assign(window, { runParity, benchConv, runFallback, benchWasm });
+/**
+ * bench/memory.bench.ts: one method of the real inference worker over a synthetic dims field (a sphere
+ * mask, a smooth field), on the worker's automatic backend; resolves with its seconds and backend.
+ */
+async function runMethodOn(method: MethodId, dims: Vec3, params: MethodParams): Promise<{ seconds: number; backend: string; note?: string }> {
+  const [nx, ny, nz] = dims;
+  const n = nx * ny * nz;
+  const field = new Float32Array(n);
+  const mask = new Float32Array(n);
+  for (let z = 0, i = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++, i++) {
+        field[i] = 0.03 * Math.sin(x / 6) * Math.cos(y / 9) * Math.sin(z / 5 + 1);
+        mask[i] = ((x - nx / 2) / (0.45 * nx)) ** 2 + ((y - ny / 2) / (0.45 * ny)) ** 2 + ((z - nz / 2) / (0.45 * nz)) ** 2 <= 1 ? 1 : 0;
+      }
+  const affine = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
+  const worker = new Worker(new URL('../src/worker/inference.worker.ts', import.meta.url), { type: 'module' });
+  let note: string | undefined;
+  const done = new Promise<Extract<FromWorker, { type: 'result' }>>((resolve, reject) => {
+    worker.onmessage = (e: MessageEvent<FromWorker>) => {
+      const m = e.data;
+      if (m.type === 'backend') note = m.note;
+      else if (m.type === 'result') resolve(m);
+      else if (m.type === 'error') reject(new Error(m.message));
+    };
+    worker.onerror = (e) => reject(new Error(e.message));
+  });
+  worker.postMessage({
+    type: 'start', runId: 'memory', method, b0Dir: [0, 0, 1], params,
+    field: { data: field, dims, voxelSize: [1, 1, 1], affine },
+    mask: { data: mask, dims, voxelSize: [1, 1, 1], affine },
+  } satisfies ToWorker, [field.buffer, mask.buffer]);
+  try {
+    const r = await done;
+    return { seconds: r.seconds, backend: r.backend, note };
+  } finally {
+    worker.terminate();
+  }
+}
+
+Object.assign(window, { runParity, benchConv, runFallback, benchWasm, runMethodOn });
