@@ -88,7 +88,7 @@ async function main() {
     const gvox = (dims[0] * dims[1] * dims[2]) / 1e6;
     console.log(`model ${model.meta.id} (${model.meta.architecture}, base ${model.meta.baseChannels}, ${model.storage}), volume ${dims.join('x')} (${gvox.toFixed(2)} M voxels); load average ${load0.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end, ${availableParallelism()} cores`);
     console.log(`1 thread:  tfjs WASM whole volume ${oursSeconds.toFixed(2)} s${wasmHeap ? ` (WASM heap ${(wasmHeap / 2 ** 30).toFixed(2)} GiB)` : ''}, PyTorch ${torchAt(1).toFixed(2)} s, ratio tfjs / pytorch = ${(oursSeconds / torchAt(1)).toFixed(2)}`);
-    console.log(`${threads} threads: tfjs WASM on ${pooled.workers} worker threads (${pooled.patches} slabs of ${pooled.patchSize.join('x')}) ${pooledSeconds.toFixed(2)} s, PyTorch ${torchAt(threads).toFixed(2)} s, ratio tfjs / pytorch = ${(pooledSeconds / torchAt(threads)).toFixed(2)}; tfjs speed-up over 1 thread ${(oursSeconds / pooledSeconds).toFixed(2)}x`);
+    console.log(`${threads} threads: tfjs WASM on ${pooled.workers} worker threads (${pooled.patches} slabs of ${pooled.patchSize.join('x')}) ${pooledSeconds.toFixed(2)} s including their start, PyTorch ${torchAt(threads).toFixed(2)} s, ratio tfjs / pytorch = ${(pooledSeconds / torchAt(threads)).toFixed(2)}; tfjs speed-up over 1 thread ${(oursSeconds / pooledSeconds).toFixed(2)}x`);
     console.log(`outputs against PyTorch's (${threads} threads): whole volume ${relativeError(ours.chi.data, torchChi).toExponential(2)}, slabs ${relativeError(pooled.chi.data, torchChi).toExponential(2)} (relative difference)`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
