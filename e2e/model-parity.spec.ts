@@ -1,7 +1,6 @@
 import { test, expect, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { FallbackReport, ParityReport } from './parity';
+import { routeParityFixture } from './parityFixture';
 import type { ConvBenchRow } from './convBench';
 import type { BackendName } from '../src/worker/protocol';
 import type { KernelChoice } from '../src/model/unet';
@@ -10,14 +9,8 @@ import { kernelsFor } from '../src/model/kernelChoice';
 // The tiny adaptive fixture (random weights, PyTorch output) served in place of a deployed model, run by
 // the real inference worker in Chromium. float32 on SwiftShader's WebGPU agrees with PyTorch's CPU float32
 // to rounding; the bound is the unit tests' 1e-4 (the measured value is printed).
-const fixture = path.resolve('src/model/__fixtures__/tiny-adaptive');
-
 async function serveFixture(page: Page) {
-  for (const prefix of ['/models/adaptive-unet/', '/fixture/'])
-    await page.route(`**${prefix}*`, (route) => {
-      const name = new URL(route.request().url()).pathname.slice(prefix.length);
-      route.fulfill({ body: readFileSync(path.join(fixture, name)), headers: { 'Cross-Origin-Resource-Policy': 'same-origin' } });
-    });
+  await routeParityFixture(page);
   page.on('console', (m) => console.log(`page: ${m.text()}`));
   await page.goto('/e2e/parity.html');
 }

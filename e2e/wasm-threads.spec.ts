@@ -6,18 +6,11 @@
  * model-parity.spec.ts).
  */
 import { test, expect, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { ParityReport } from './parity';
-
-const fixture = path.resolve('src/model/__fixtures__/tiny-adaptive');
+import { routeParityFixture } from './parityFixture';
 
 async function serveFixture(page: Page) {
-  for (const prefix of ['/models/adaptive-unet/', '/fixture/'])
-    await page.route(`**${prefix}*`, (route) => {
-      const name = new URL(route.request().url()).pathname.slice(prefix.length);
-      route.fulfill({ body: readFileSync(path.join(fixture, name)), headers: { 'Cross-Origin-Resource-Policy': 'same-origin' } });
-    });
+  await routeParityFixture(page);
   const errors: string[] = [];
   page.on('console', (m) => {
     console.log(`page: ${m.text()}`);
