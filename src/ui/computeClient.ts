@@ -38,12 +38,10 @@ export class ComputeClient {
     this.rpc.cancel(jobId);
   }
 
-  /** Reads a NIfTI file in the worker; rejects with the reader's message (which names the file). */
-  readNifti(name: string, bytes: ArrayBuffer): Promise<NiftiRead> {
-    return this.readVolumes(name, bytes, false).then((r) => r.read);
-  }
-
-  /** The first volume's read and, with `allVolumes`, the other volumes of a 4-D file (an echo series). */
+  /**
+   * Reads a NIfTI file in the worker, rejecting with the reader's message (which names the file): the first volume
+   * and, with `allVolumes`, the other volumes of a 4-D file (an echo series).
+   */
   readVolumes(name: string, bytes: ArrayBuffer, allVolumes: boolean): Promise<{ read: NiftiRead; more: Volume[] }> {
     const { done } = this.job((id) => ({ type: 'read', jobId: id, name, bytes, allVolumes }));
     return done.then((m) => {

@@ -8,10 +8,7 @@ import { differenceFileName, resultFileName, saveBlob, saveNifti } from '../down
 import type { LoadedItem } from '../items';
 import { dcDescription, dcLambdaText } from '../dcSettings';
 import { isDcResult, resultLabel, type ResultId } from '../resultIds';
-import type { MethodComparison, MethodResult } from '../state/results';
 import type { ResultView } from '../state/selectors';
-
-export type { MethodComparison, MethodResult };
 import { metricsCsv, type MetricsRow } from '../metricsCsv';
 import { baseName } from '../roles';
 import { fieldInPpm, magnitudeWindow, symmetricWindow } from '../workbenchContext';
