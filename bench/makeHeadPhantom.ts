@@ -10,11 +10,10 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'fflate';
 import { headPhantom } from '../src/core/phase/headPhantom';
 import { erodeMask } from '../src/core/phase/morphology';
 import { withData, type Vec3, type Volume } from '../src/core/volume';
-import { writeNifti } from '../src/io/writeNifti';
+import { writeNifti, writeNiftiSeries } from '../src/io/writeNifti';
 
 const [outDir, nArg, vArg, noiseArg] = process.argv.slice(2);
 if (!outDir) throw new Error('usage: npx tsx bench/makeHeadPhantom.ts OUT_DIR [N] [VOXEL_MM]');
@@ -26,15 +25,7 @@ const h = headPhantom({ dims, voxelSize: vs, noise: noiseArg === undefined ? und
 console.error(`simulated ${N}^3 x ${h.echoTimes.length} echoes in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
 function write4d(path: string, vols: Volume[]): void {
-  const head = writeNifti(vols[0]);
-  const n = vols[0].data.length;
-  const out = new Uint8Array(352 + 4 * n * vols.length);
-  out.set(head.subarray(0, 352));
-  const dv = new DataView(out.buffer);
-  dv.setInt16(40, 4, true);
-  dv.setInt16(48, vols.length, true);
-  vols.forEach((vol, k) => new Float32Array(out.buffer, 352 + 4 * n * k, n).set(vol.data));
-  writeFileSync(path, gzipSync(out, { level: 1 }));
+  writeFileSync(path, writeNiftiSeries(vols, { gzip: true }));
 }
 const int12 = (p: Volume) => withData(p, Float32Array.from(p.data, (x) => Math.min(4095, Math.round(((x + Math.PI) / (2 * Math.PI)) * 4096))));
 write4d(join(outDir, 'phase.nii.gz'), h.phases.map(int12));

@@ -8,7 +8,7 @@ import { headPhantom } from '../core/phase/headPhantom';
 import { erodeMask } from '../core/phase/morphology';
 import { withData, type Vec3, type Volume } from '../core/volume';
 import { readNifti } from '../io/readNifti';
-import { writeNifti } from '../io/writeNifti';
+import { writeNifti, writeNiftiSeries } from '../io/writeNifti';
 import { runCli } from './runCliForTest';
 
 const dir = mkdtempSync(join(tmpdir(), 'qsm-field-'));
@@ -19,17 +19,8 @@ const N = 32;
 const dims: Vec3 = [N, N, N], vs: Vec3 = [6, 6, 6];
 const h = headPhantom({ dims, voxelSize: vs });
 
-/** A 4-D float32 NIfTI: the 3-D writer's header with dim[0] = 4, dim[4] = volumes, and the volumes appended. */
 function write4d(path: string, vols: Volume[]): void {
-  const head = writeNifti(vols[0]);
-  const n = vols[0].data.length;
-  const out = new Uint8Array(352 + 4 * n * vols.length);
-  out.set(head.subarray(0, 352));
-  const v = new DataView(out.buffer);
-  v.setInt16(40, 4, true);
-  v.setInt16(48, vols.length, true);
-  vols.forEach((vol, k) => new Float32Array(out.buffer, 352 + 4 * n * k, n).set(vol.data));
-  writeFileSync(path, out);
+  writeFileSync(path, writeNiftiSeries(vols));
 }
 const asInt12 = (v: Volume) => withData(v, Float32Array.from(v.data, (x) => Math.min(4095, Math.round(((x + Math.PI) / (2 * Math.PI)) * 4096))));
 const readVol = (name: string) => readNifti(readFileSync(p(name)), name);

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readNifti } from './readNifti';
-import { writeNifti } from './writeNifti';
+import { writeNifti, writeNiftiSeries } from './writeNifti';
 import { affineFrom, rotationX, testVolume } from './testVolumes';
-import type { Mat4, Vec3 } from '../core/volume';
+import { makeVolume, type Mat4, type Vec3 } from '../core/volume';
 
 const oblique = affineFrom(rotationX(25), [0.8, 0.9, 2.0], [-10.5, 20.25, -30]);
 // LIA-style: voxel x -> world -x, voxel y -> world -z... (a permutation with a reflection)
@@ -75,4 +75,22 @@ print(json.dumps({"q": img.header.get_qform().reshape(-1).tolist(), "s": img.hea
       got.zooms.forEach((z: number, i: number) => expect(z).toBeCloseTo(vol.voxelSize[i], 5));
     });
   }
+});
+
+describe('writeNiftiSeries', () => {
+  it('writes volumes on one grid as a 4-D file whose every volume reads back with the geometry', () => {
+    const dims: [number, number, number] = [3, 4, 5];
+    const vols = [1, 2, 3].map((k) => makeVolume(dims, [1, 1.5, 2], undefined, Float32Array.from({ length: 60 }, (_, i) => k * 100 + i)));
+    for (const gzip of [false, true]) {
+      const bytes = writeNiftiSeries(vols, { gzip });
+      for (let k = 0; k < 3; k++) {
+        const r = readNifti(bytes, 'series.nii', { volumeIndex: k });
+        expect(r.facts.volumeCount).toBe(3);
+        expect(r.facts.dims).toEqual([3, 4, 5, 3]);
+        expect(Array.from(r.volume.data)).toEqual(Array.from(vols[k].data));
+        expect(r.volume.voxelSize).toEqual([1, 1.5, 2]);
+      }
+    }
+    expect(() => writeNiftiSeries([vols[0], makeVolume([3, 4, 6])])).toThrow(/share one grid/);
+  });
 });

@@ -78,3 +78,24 @@ function writeAscii(out: Uint8Array, offset: number, max: number, s: string): vo
 function isLittleEndianHost(): boolean {
   return new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 }
+
+/**
+ * Volumes on one grid as one 4-D float32 NIfTI (an echo series: volume k along dim 4), with the first volume's
+ * header (geometry, description) and dim[0] = 4, dim[4] = the volume count.
+ */
+export function writeNiftiSeries(vols: Volume[], opts: Omit<WriteNiftiOptions, 'datatype'> = {}): Uint8Array {
+  if (!vols.length) throw new Error('writeNiftiSeries: no volumes');
+  const n = vols[0].data.length;
+  if (vols.some((v) => v.dims.some((d, i) => d !== vols[0].dims[i]))) throw new Error('writeNiftiSeries: the volumes must share one grid');
+  const head = writeNifti(vols[0], { ...opts, gzip: false });
+  const out = new Uint8Array(VOX_OFFSET + 4 * n * vols.length);
+  out.set(head.subarray(0, VOX_OFFSET));
+  const v = new DataView(out.buffer);
+  v.setInt16(40, 4, true);
+  v.setInt16(48, vols.length, true);
+  vols.forEach((vol, k) => {
+    if (isLittleEndianHost()) new Float32Array(out.buffer, VOX_OFFSET + 4 * n * k, n).set(vol.data);
+    else for (let i = 0; i < n; i++) v.setFloat32(VOX_OFFSET + 4 * (n * k + i), vol.data[i], true);
+  });
+  return opts.gzip ? gzipSync(out, { level: 1 }) : out;
+}
