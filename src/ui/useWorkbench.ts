@@ -199,20 +199,7 @@ export function useWorkbench() {
     [report],
   );
 
-  /** A new dataset replaces everything computed: a run still going on the old one is cancelled first. */
-  const replaceDataset = useCallback((items: LoadedItem[]) => {
-    const r = currentRun.current;
-    if (r) {
-      r.cancelled = true;
-      if (r.runId) inference.current?.cancel(r.runId);
-      if (r.computeJobId) compute.current?.cancel(r.computeJobId);
-      r.cancel();
-    }
-    const datasetId = ++datasets.current;
-    dispatch({ type: 'dataset', items, datasetId });
-    return datasetId;
-  }, []);
-
+  /** Stops the run in progress at once: the running method, its compute job, and the queued ones. */
   const cancel = useCallback(() => {
     const r = currentRun.current;
     if (!r) return;
@@ -221,6 +208,17 @@ export function useWorkbench() {
     if (r.computeJobId) compute.current?.cancel(r.computeJobId);
     r.cancel();
   }, []);
+
+  /** A new dataset replaces everything computed: a run still going on the old one is cancelled first. */
+  const replaceDataset = useCallback(
+    (items: LoadedItem[]) => {
+      cancel();
+      const datasetId = ++datasets.current;
+      dispatch({ type: 'dataset', items, datasetId });
+      return datasetId;
+    },
+    [cancel],
+  );
 
   const loadExample = useCallback(
     async (o: ExampleOptions, methods: MethodId[] = latest.current.selected) => {
