@@ -4,8 +4,8 @@
  * stderr and into the output's description, so the run reproduces; --out-net keeps the raw network output too.
  */
 import { dataConsistency, DEFAULT_DC_LAMBDA } from '../core/dataConsistency';
-import { dataConsistencyLCurve } from '../core/dataConsistencyLCurve';
-import { pickLambda, roundLambda, type LambdaRule } from '../core/lambdaChoice';
+import { softDataConsistency } from '../core/dataConsistencyLCurve';
+import { roundLambda, type LambdaRule } from '../core/lambdaChoice';
 import type { Vec3, Volume } from '../core/volume';
 import { InputError } from '../io/inputError';
 import { parseNumber, UsageError, type Flags, type FlagSpecs } from './args';
@@ -62,17 +62,13 @@ export function applyDc(req: DcRequest, field: Volume, net: Volume, b0Dir: Vec3,
     return { chi, description, report: [`data consistency: hard, the field where |D| > ${String(req.threshold)}, the network elsewhere`] };
   }
   const report: string[] = [];
-  let lambda = req.lambda ?? DEFAULT_DC_LAMBDA;
-  let ruleNote = '';
-  if (req.rule) {
-    const curve = dataConsistencyLCurve(field, net, b0Dir, { mask });
-    const picked = pickLambda(curve, req.rule);
-    lambda = picked.value;
-    ruleNote = ` (L-curve ${picked.rule})`;
+  const done = softDataConsistency(field, net, b0Dir, req.rule ? { rule: req.rule } : { lambda: req.lambda ?? DEFAULT_DC_LAMBDA }, { mask, onProgress });
+  const { chi, lambda, curve } = done;
+  const ruleNote = done.rule ? ` (L-curve ${done.rule})` : '';
+  if (curve) {
     const first = curve.points[0].lambda, last = curve.points[curve.points.length - 1].lambda;
-    report.push(`data-consistency L-curve over ${curve.points.length} lambdas ${fmt(first)}..${fmt(last)}: corner ${fmt(curve.corner)}${curve.cornerAtEdge ? ' (at the grid edge)' : ''}, inflection ${curve.inflection === undefined ? 'none' : fmt(curve.inflection)}${picked.fellBack ? '; no inflection below the corner, using the corner' : ''}`);
+    report.push(`data-consistency L-curve over ${curve.points.length} lambdas ${fmt(first)}..${fmt(last)}: corner ${fmt(curve.corner)}${curve.cornerAtEdge ? ' (at the grid edge)' : ''}, inflection ${curve.inflection === undefined ? 'none' : fmt(curve.inflection)}${done.fellBack ? '; no inflection below the corner, using the corner' : ''}`);
   }
-  const chi = dataConsistency(field, net, b0Dir, { lambda, mask, onProgress });
   const description = `dc lambda=${String(lambda)}${ruleNote}`;
   report.push(`data consistency: lambda = ${String(lambda)}${ruleNote || (req.lambda === undefined ? ' (default)' : '')}`);
   return { chi, description, report };

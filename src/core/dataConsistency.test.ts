@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import fx from './__fixtures__/dipole_fixture.json';
 import { dataConsistency } from './dataConsistency';
-import { dataConsistencyLCurve } from './dataConsistencyLCurve';
+import { dataConsistencyLCurve, softDataConsistency } from './dataConsistencyLCurve';
+import { pickLambda } from './lambdaChoice';
 import { dipoleKernel } from './dipoleKernel';
 import { forwardField } from './forwardModel';
 import { insideMask, nrmse } from './metrics';
@@ -110,6 +111,17 @@ describe('data-consistency L-curve', () => {
     const curve = dataConsistencyLCurve(field, net, b0, { padFactor: 1 });
     expect(curve.corner).toBeGreaterThan(1e-4);
     expect(curve.corner).toBeLessThan(1);
+  });
+  it('softDataConsistency: a given lambda, or the one a rule picks on this curve, then the same step', () => {
+    const fixed = softDataConsistency(field, net, b0, { lambda: 0.03 }, { padFactor: 1 });
+    expect(fixed.lambda).toBe(0.03);
+    expect(fixed.curve).toBeUndefined();
+    expect(relErr(fixed.chi.data, dataConsistency(field, net, b0, { lambda: 0.03, padFactor: 1 }).data)).toBe(0);
+    const auto = softDataConsistency(field, net, b0, { rule: 'corner' }, { padFactor: 1 });
+    const want = pickLambda(dataConsistencyLCurve(field, net, b0, { padFactor: 1 }), 'corner').value;
+    expect(auto.lambda).toBe(want);
+    expect(auto.rule).toBe('corner');
+    expect(relErr(auto.chi.data, dataConsistency(field, net, b0, { lambda: want, padFactor: 1 }).data)).toBe(0);
   });
   it('refuses a network output that already explains the field', () => {
     expect(() => dataConsistencyLCurve(makeVolume(dims, vs), makeVolume(dims, vs), b0, { padFactor: 1 })).toThrow(/no residual/);

@@ -9,8 +9,9 @@
  * both from one pass over the half spectrum per lambda, exact derivatives included (lCurveSpectrum.ts). The corner is
  * where trusting the field more stops buying residual and starts moving chi far from the network.
  */
-import { checkNetworkGrid } from './dataConsistency';
+import { checkNetworkGrid, dataConsistency } from './dataConsistency';
 import { dipoleKernel } from './dipoleKernel';
+import { pickLambda, type LambdaRule } from './lambdaChoice';
 import { checkedLambdas, lCurveOfSpectrum, type LCurve, type LCurveOptions } from './lCurve';
 import { binPower, type NormSpectrum } from './lCurveSpectrum';
 import { applyMask } from './masking';
@@ -39,4 +40,27 @@ export function dataConsistencyLCurve(field: Volume, chiNet: Volume, b0Dir: Vec3
   const spec = residualSpectrum(field, chiNet, b0Dir, opts.mask, opts.padFactor, opts);
   if (!spec.power.some((p) => p > 0)) throw new Error('data-consistency L-curve: the network already explains the field exactly (no residual)');
   return lCurveOfSpectrum(spec, lambdas, opts);
+}
+
+export interface SoftDcResult {
+  chi: Volume;
+  lambda: number;
+  /** with a rule: the rule that gave lambda (inflection falls back to the corner), and the curve */
+  rule?: LambdaRule;
+  fellBack?: boolean;
+  curve?: LCurve;
+}
+
+/**
+ * Soft data consistency at a given lambda, or at the one `rule` picks (rounded, core/lambdaChoice.ts) on the step's
+ * own L-curve: what `qsm invert --dc-lambda` and the workbench's "+ DC" both run.
+ */
+export function softDataConsistency(field: Volume, chiNet: Volume, b0Dir: Vec3, how: { lambda: number } | { rule: LambdaRule }, opts: LCurveOptions = {}): SoftDcResult {
+  // the step on the same padded grid as the curve it was picked on
+  const { mask, onProgress, signal, padFactor } = opts;
+  if ('lambda' in how) return { chi: dataConsistency(field, chiNet, b0Dir, { lambda: how.lambda, mask, onProgress, signal, padFactor }), lambda: how.lambda };
+  const curve = dataConsistencyLCurve(field, chiNet, b0Dir, opts);
+  const p = pickLambda(curve, how.rule);
+  const chi = dataConsistency(field, chiNet, b0Dir, { lambda: p.value, mask, onProgress, signal, padFactor });
+  return { chi, lambda: p.value, rule: p.rule, fellBack: p.fellBack, curve };
 }

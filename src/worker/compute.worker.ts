@@ -5,9 +5,7 @@
  * Thin: the numerics live in src/core. One job at a time; a cancel aborts the running job at its next check.
  */
 import { cosmos, orientationsOf } from '../core/cosmos';
-import { dataConsistency } from '../core/dataConsistency';
-import { dataConsistencyLCurve } from '../core/dataConsistencyLCurve';
-import { pickLambda } from '../core/lambdaChoice';
+import { softDataConsistency } from '../core/dataConsistencyLCurve';
 import { lCurve } from '../core/lCurve';
 import { localFieldFromPhase } from '../core/phase/localFieldPipeline';
 import { phaseToRadians } from '../core/phase/phaseScaling';
@@ -91,18 +89,9 @@ function fieldJob(r: FieldRequest, opts: { onProgress: (d: number, t: number, s:
 
 /** The lambda (fixed, or picked on the data-consistency L-curve) and the corrected map. */
 function dcJob(msg: Extract<ToCompute, { type: 'dc' }>, opts: { onProgress: (d: number, t: number, s: string) => void; signal: AbortSignal }): FromCompute {
-  const { field, chiNet, b0Dir, mask } = msg;
-  let lambda = msg.lambda;
-  let picked: Pick<Extract<FromCompute, { type: 'dc' }>, 'rule' | 'fellBack' | 'curve'> = {};
-  if (msg.rule) {
-    const curve = dataConsistencyLCurve(field, chiNet, b0Dir, { mask, ...opts });
-    const p = pickLambda(curve, msg.rule);
-    lambda = p.value;
-    picked = { rule: p.rule, fellBack: p.fellBack, curve };
-  }
-  if (lambda === undefined) throw new Error('data consistency needs a lambda or an L-curve rule');
-  const chi = dataConsistency(field, chiNet, b0Dir, { lambda, mask, ...opts });
-  return { type: 'dc', jobId: msg.jobId, chi, lambda, ...picked };
+  const how = msg.rule ? { rule: msg.rule } : msg.lambda !== undefined ? { lambda: msg.lambda } : undefined;
+  if (!how) throw new Error('data consistency needs a lambda or an L-curve rule');
+  return { type: 'dc', jobId: msg.jobId, ...softDataConsistency(msg.field, msg.chiNet, msg.b0Dir, how, { mask: msg.mask, ...opts }) };
 }
 
 function isAbort(e: unknown): boolean {
