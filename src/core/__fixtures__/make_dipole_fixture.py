@@ -22,6 +22,7 @@ TKD_T = 0.19
 CFL2_LAMBDA = 0.05
 DC_LAMBDA = 0.02
 DC_THRESHOLD = 0.19
+DC_MASKED_LAMBDA = 0.01
 COSMOS_DIRS = [B0, np.array([0.0, 0.0, 1.0]), np.array([0.6, 0.5, 0.62])]
 
 
@@ -41,6 +42,39 @@ def phantom():
     cx, cy, cz = (DIMS[0] - 1) * VOXEL[0] / 2, (DIMS[1] - 1) * VOXEL[1] / 2, (DIMS[2] - 1) * VOXEL[2] / 2
     mask = ((x - cx) / (cx + 0.5)) ** 2 + ((y - cy) / (cy + 0.5)) ** 2 + ((z - cz) / (cz + 0.5)) ** 2 <= 1
     return chi.astype(np.float32), mask
+
+
+def masked_dc_dense(fm, chi_net, mask, b, lam):
+    """Masked data consistency (src/core/dataConsistencyMasked.ts) by a dense solve, not by iterations:
+    G = M D M restricted to the mask's voxels, on the mask's bounding box zero-padded to pad_shape(box), built column by
+    column from unit impulses; then (G^T G + lam I) chi = G^T f + lam chi_net. D is its even part, as everywhere."""
+    idx = np.nonzero(mask)
+    lo = [int(i.min()) for i in idx]
+    hi = [int(i.max()) + 1 for i in idx]
+    box = tuple(slice(a, c) for a, c in zip(lo, hi))  # [z, y, x]
+    m = mask[box]
+    bshape_zyx = m.shape
+    ps_box = dn.pad_shape(tuple(reversed(bshape_zyx)))
+    d = dipole(ps_box, b)
+    mirror = d
+    for ax in range(3):
+        mirror = np.roll(np.flip(mirror, ax), 1, ax)
+    de = 0.5 * (d + mirror)
+    inside = np.flatnonzero(m)
+    cols = []
+    for j in inside:
+        e = np.zeros(bshape_zyx)
+        e.flat[j] = 1.0
+        cols.append(dn.filtered(e, de).ravel()[inside])
+    G = np.array(cols).T
+    f = fm[box].ravel()[inside]
+    n = chi_net[box].ravel()[inside]
+    x = np.linalg.solve(G.T @ G + lam * np.eye(len(inside)), G.T @ f + lam * n)
+    out = np.zeros(fm.shape)
+    sub = np.zeros(bshape_zyx)
+    sub.flat[inside] = x
+    out[box] = sub
+    return out
 
 
 def f32(a):
@@ -92,12 +126,15 @@ def main():
     dc_hard_spec = np.where(big, f_spec / np.where(big, de, 1), net_spec)
     dc_hard = np.where(mask, np.real(np.fft.ifftn(dc_hard_spec))[: DIMS[2], : DIMS[1], : DIMS[0]], 0.0)
 
+    dc_masked = masked_dc_dense(fm, chi_net.astype(np.float64), mask, B0, DC_MASKED_LAMBDA)
+
     out = {
         "dims": list(DIMS), "voxelSize": list(VOXEL), "padDims": list(ps), "b0Dir": B0.tolist(),
         "tkdThreshold": TKD_T, "cfl2Lambda": CFL2_LAMBDA, "cosmosDirs": [b.tolist() for b in COSMOS_DIRS],
         "chi": f32(chi32), "mask": [int(v) for v in mask.ravel()],
         "fields": [f32(f) for f in fields32], "tkd": f32(tkd), "cfl2": f32(cfl2), "cosmos": f32(cosmos),
         "dcLambda": DC_LAMBDA, "dcThreshold": DC_THRESHOLD, "chiNet": f32(chi_net), "dcSoft": f32(dc_soft), "dcHard": f32(dc_hard),
+        "dcMaskedLambda": DC_MASKED_LAMBDA, "dcMasked": f32(dc_masked),
     }
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "dipole_fixture.json")
     with open(path, "w") as fh:
