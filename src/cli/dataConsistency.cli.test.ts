@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataConsistency, DEFAULT_DC_LAMBDA } from '../core/dataConsistency';
 import { dataConsistencyLCurve } from '../core/dataConsistencyLCurve';
+import { MASKED_DC_DEFAULTS, maskedDataConsistency } from '../core/dataConsistencyMasked';
 import { forwardField } from '../core/forwardModel';
 import { pickLambda } from '../core/lambdaChoice';
 import { brainPhantom } from '../core/phantom';
@@ -39,12 +40,23 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('qsm invert --dc', () => {
   const base = () => ['invert', '--field', p('field.nii'), '--mask', p('mask.nii'), '--method', 'adaptive-unet-tl', '--backend', 'cpu'];
 
-  it('default lambda: the output is core dataConsistency of the network output, recorded in the description', async () => {
+  it('default: the masked form of the network output at its default lambda, recorded in the description', async () => {
     const r = await run(...base(), '--dc', '--out-net', p('net.nii'), '--out', p('dc.nii'));
     expect(r.code).toBe(0);
-    expect(r.err).toContain(`data consistency: lambda = ${DEFAULT_DC_LAMBDA} (default)`);
     const net = readAll('net.nii'), dc = readAll('dc.nii');
+    const done = maskedDataConsistency(field, net.volume, b0, ph.mask);
+    expect(r.err).toContain(`data consistency: masked (the field inside the mask), lambda = ${MASKED_DC_DEFAULTS.lambda} (default), ${done.iterations} conjugate-gradient iterations`);
     expect(net.facts.description).toBe('qsm invert adaptive-unet-tl');
+    expect(dc.facts.description).toBe(`qsm invert adaptive-unet-tl + dc masked lambda=${MASKED_DC_DEFAULTS.lambda} iterations=${done.iterations}`);
+    expect(maxDiff(dc.volume, done.chi)).toBeLessThan(1e-6 * maxAbs(done.chi) + 1e-9);
+    expect(maxDiff(dc.volume, net.volume)).toBeGreaterThan(0.1 * maxAbs(done.chi));
+  });
+
+  it('--dc-form closed: core dataConsistency of the network output at its default lambda', async () => {
+    const r = await run(...base(), '--dc', '--dc-form', 'closed', '--out-net', p('net4.nii'), '--out', p('dc4.nii'));
+    expect(r.code).toBe(0);
+    expect(r.err).toContain(`data consistency: closed form, lambda = ${DEFAULT_DC_LAMBDA} (default)`);
+    const net = readAll('net4.nii'), dc = readAll('dc4.nii');
     expect(dc.facts.description).toBe(`qsm invert adaptive-unet-tl + dc lambda=${DEFAULT_DC_LAMBDA}`);
     const want = dataConsistency(field, net.volume, b0, { lambda: DEFAULT_DC_LAMBDA, mask: ph.mask });
     expect(maxDiff(dc.volume, want)).toBeLessThan(1e-6 * maxAbs(want) + 1e-9);
@@ -57,7 +69,7 @@ describe('qsm invert --dc', () => {
     const net = readAll('net2.nii').volume;
     const lambda = pickLambda(dataConsistencyLCurve(field, net, b0, { mask: ph.mask }), 'corner').value;
     expect(r.err).toMatch(/data-consistency L-curve over 25 lambdas 0\.0001\.\.1: corner /);
-    expect(r.err).toContain(`data consistency: lambda = ${String(lambda)} (L-curve corner)`);
+    expect(r.err).toContain(`data consistency: closed form, lambda = ${String(lambda)} (L-curve corner)`);
     expect(readAll('dc2.nii').facts.description).toBe(`qsm invert adaptive-unet-tl + dc lambda=${String(lambda)} (L-curve corner)`);
   });
 
@@ -77,6 +89,9 @@ describe('qsm invert --dc', () => {
     expect(await run(...base(), '--dc', '--dc-lambda', '0', '--out', p('x.nii'))).toMatchObject({ code: 1, err: expect.stringMatching(/--dc-lambda: must be > 0/) });
     expect(await run(...base(), '--dc', '--dc-lambda', 'best', '--out', p('x.nii'))).toMatchObject({ code: 1, err: expect.stringMatching(/--dc-lambda: expected a number, auto or auto-inflection/) });
     expect(await run(...base(), '--dc', '--dc-lambda', '0.1', '--dc-hard', '0.2', '--out', p('x.nii'))).toMatchObject({ code: 2, err: expect.stringMatching(/exclude each other/) });
+    expect(await run(...base(), '--dc', '--dc-form', 'masked', '--dc-lambda', 'auto', '--out', p('x.nii'))).toMatchObject({ code: 2, err: expect.stringMatching(/the masked form has none/) });
+    expect(await run(...base(), '--dc', '--dc-form', 'exact', '--out', p('x.nii'))).toMatchObject({ code: 2, err: expect.stringMatching(/--dc-form: expected masked or closed/) });
+    expect(await run(...base(), '--dc-form', 'closed', '--out', p('x.nii'))).toMatchObject({ code: 2, err: expect.stringMatching(/--dc-form needs --dc/) });
     expect(await run(...base(), '--dc', '--out-net', p('net.img'), '--out', p('x.nii'))).toMatchObject({ code: 1, err: expect.stringMatching(/--out-net .*net\.img: must end in \.nii/) });
     expect(existsSync(p('x.nii'))).toBe(false);
   });

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MASKED_DC_DEFAULTS } from '../../core/dataConsistencyMasked';
 import { NDI_DEFAULTS } from '../../core/ndi';
 import { localFieldFromPhase } from '../../core/phase/localFieldPipeline';
 import { readNifti } from '../../io/readNifti';
@@ -73,7 +74,7 @@ describe('qsm bids', () => {
     const sha = createHash('sha256');
     for (const f of ['model.json', 'weights.bin']) sha.update(readFileSync(join(models, 'adaptive-unet-tl', f)));
     const dcSide = json(join(a1, 'sub-01_desc-adaptiveunettldc_Chimap.json'));
-    expect(dcSide).toMatchObject({ Method: 'adaptive-unet-tl', ModelId: 'adaptive-unet-tl', ModelSha256: sha.digest('hex'), DataConsistency: { Kind: 'soft', Lambda: 0.015 } });
+    expect(dcSide).toMatchObject({ Method: 'adaptive-unet-tl', ModelId: 'adaptive-unet-tl', ModelSha256: sha.digest('hex'), DataConsistency: { Kind: 'masked', Lambda: MASKED_DC_DEFAULTS.lambda } });
     expect(json(join(a1, 'sub-01_desc-adaptiveunettl_Chimap.json')).DataConsistency).toBeUndefined();
     expect(dcSide.Threads).toBe(1); // recorded (it sets the slabs) but not compared on resume
     expect(json(join(a1, 'sub-01_desc-tkd_Chimap.json')).Threads).toBeUndefined();
@@ -136,7 +137,7 @@ describe('qsm bids', () => {
   it('refuses to take an output made with other parameters for done', async () => {
     const r = await run('bids', bids, out, 'participant', '--participant-label', '01', '--method', 'adaptive-unet-tl', '--dc', '--dc-lambda', '0.03');
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/desc-adaptiveunettldc_Chimap\.nii\.gz exists with other parameters: DataConsistency \{"Kind":"soft","Lambda":0\.015\} \(asked: \{"Kind":"soft","Lambda":0\.03\}\)/);
+    expect(r.err).toMatch(/desc-adaptiveunettldc_Chimap\.nii\.gz exists with other parameters: DataConsistency \{"Kind":"masked","Lambda":0\.0075,"MaxIterations":30,"Tolerance":0\.001\} \(asked: \{"Kind":"masked","Lambda":0\.03,"MaxIterations":30,"Tolerance":0\.001\}\)/);
     const bg = await run('bids', bids, out, 'participant', '--participant-label', '04', '--method', 'tkd', '--bg', 'vsharp');
     expect(bg.code).toBe(1);
     expect(bg.err).toMatch(/sub-04_localfield\.nii\.gz exists with other parameters: FieldPipeline \{"BackgroundRemoval":"pdf","Unwrap":"romeo"\} \(asked: \{"BackgroundRemoval":"vsharp","Unwrap":"romeo"\}\)/);

@@ -4,6 +4,7 @@
  */
 import { DEFAULT_CFL2_LAMBDA } from '../../core/closedFormL2';
 import { DEFAULT_DC_LAMBDA } from '../../core/dataConsistency';
+import { MASKED_DC_DEFAULTS } from '../../core/dataConsistencyMasked';
 import { NDI_DEFAULTS, phaseScale } from '../../core/ndi';
 import { DEFAULT_TKD_THRESHOLD } from '../../core/tkd';
 import { TV_DEFAULTS } from '../../core/tv';
@@ -56,6 +57,7 @@ function methodParams(m: MethodEntry, facts: AcquisitionFacts): { params: Method
 
 export function dcRecord(dc: DcRequest): Record<string, unknown> {
   if (dc.kind === 'hard') return { Kind: 'hard', Threshold: dc.threshold };
+  if (dc.kind === 'masked') return { Kind: 'masked', Lambda: dc.lambda ?? MASKED_DC_DEFAULTS.lambda, MaxIterations: MASKED_DC_DEFAULTS.maxIter, Tolerance: MASKED_DC_DEFAULTS.tol };
   if (dc.rule) return { Kind: 'soft', LambdaRule: dc.rule };
   return { Kind: 'soft', Lambda: dc.lambda ?? DEFAULT_DC_LAMBDA };
 }
