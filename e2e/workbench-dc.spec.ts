@@ -3,7 +3,7 @@
 // editing it marks only the corrected result stale.
 import { expect, test, type Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
-import { DEFAULT_DC_LAMBDA } from '../src/core/dataConsistency';
+import { MASKED_DC_DEFAULTS } from '../src/core/dataConsistencyMasked';
 import { readNifti } from '../src/io/readNifti';
 import { selectOnly } from './workbench.helpers';
 
@@ -38,8 +38,11 @@ test('a network with and without data consistency, side by side in every view', 
     await expect(page.getByTestId(`download-diff-${id}`)).toBeEnabled();
   }
   await expect(page.getByTestId(`metrics-row-${DC}`)).toContainText('Adaptive U-Net (TL) + DC');
-  await expect(page.getByTestId(`dc-lambda-used-${DC}`)).toHaveAttribute('data-value', String(DEFAULT_DC_LAMBDA));
-  await expect(page.getByTestId(`dc-lambda-used-${DC}`)).toContainText(`λ = ${DEFAULT_DC_LAMBDA} (fixed)`);
+  // the default: the masked form at its default lambda
+  const LAMBDA = MASKED_DC_DEFAULTS.lambda;
+  await expect(page.getByTestId('dc-form')).toHaveValue('masked');
+  await expect(page.getByTestId(`dc-lambda-used-${DC}`)).toHaveAttribute('data-value', String(LAMBDA));
+  await expect(page.getByTestId(`dc-lambda-used-${DC}`)).toContainText(new RegExp(`λ = ${LAMBDA} \\(fixed; masked, \\d+ CG iterations\\)`));
   // the field corrects the network where it speaks: the corrected map is closer to the truth
   expect(await metric(page, DC, 'nrmse')).toBeLessThan(await metric(page, NET, 'nrmse'));
 
@@ -47,17 +50,19 @@ test('a network with and without data consistency, side by side in every view', 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`download-${DC}`).click()]);
   expect(download.suggestedFilename()).toBe(`phantom_field_desc-${DC}_Chimap.nii.gz`);
   const read = readNifti(new Uint8Array(await readFile((await download.path())!)), 'dc.nii.gz');
-  expect(read.facts.description).toContain(`by adaptive-unet-tl-dc dc lambda=${DEFAULT_DC_LAMBDA} from phantom_field`);
+  expect(read.facts.description).toMatch(new RegExp(`by adaptive-unet-tl-dc dc masked lambda=${LAMBDA} iterations=\\d+ from phantom_field`));
 
   // editing lambda makes the corrected result stale, not the network's own
-  await page.getByTestId('dc-lambda').fill(String(2 * DEFAULT_DC_LAMBDA));
+  await page.getByTestId('dc-lambda').fill(String(2 * LAMBDA));
   await expect(page.getByTestId(`panel-chi-${DC}`).locator('.stale-badge')).toBeVisible();
   await expect(page.getByTestId(`panel-chi-${NET}`).locator('.stale-badge')).toHaveCount(0);
 
-  // lambda chosen per field on the data-consistency L-curve
+  // lambda chosen per field on the data-consistency L-curve, which is the closed form's
   await page.getByTestId('dc-lambda-mode').selectOption('corner');
+  await expect(page.getByTestId('dc-form')).toHaveValue('closed');
+  await expect(page.getByTestId('dc-form')).toBeDisabled();
   await page.getByTestId('run-button').click();
-  await expect(page.getByTestId(`dc-lambda-used-${DC}`)).toContainText('L-curve corner', { timeout: 400_000 });
+  await expect(page.getByTestId(`dc-lambda-used-${DC}`)).toContainText('L-curve corner; closed form', { timeout: 400_000 });
   await expect(page.getByTestId(`panel-chi-${DC}`).locator('.stale-badge')).toHaveCount(0);
 
   // turning data consistency off leaves the corrected result visibly stale

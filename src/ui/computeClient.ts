@@ -72,8 +72,8 @@ export class ComputeClient {
     return { jobId, result: done.then((m) => (m as Extract<FromCompute, { type: 'lcurve' }>).curve as LCurve) };
   }
 
-  /** A network's output made consistent with the field (ppm); a fixed lambda, or one chosen on the L-curve by rule. */
-  dataConsistency(field: Volume, chiNet: Volume, b0Dir: Vec3, mask: Volume | undefined, how: { lambda?: number; rule?: LambdaRule }, onProgress?: Progress) {
+  /** A network's output made consistent with the field (ppm): the masked form, or the closed form (fixed lambda or rule). */
+  dataConsistency(field: Volume, chiNet: Volume, b0Dir: Vec3, mask: Volume | undefined, how: { form?: 'masked' | 'closed'; lambda?: number; rule?: LambdaRule }, onProgress?: Progress) {
     const { jobId, done } = this.job(
       (id) => ({ type: 'dc', jobId: id, field: copyVolume(field), chiNet: copyVolume(chiNet), b0Dir, mask: mask && copyVolume(mask), ...how }),
       onProgress,

@@ -14,7 +14,7 @@ import type { AcqSettings } from './acquisitionState';
 import { fixedLambda, lambdaFromCurve, type LambdaRule, type UsedLambda } from './cfl2Lambda';
 import { ComputeClient } from './computeClient';
 import type { RunState } from './components/MethodsPanel';
-import { dcRequest } from './dcSettings';
+import { dcRequest, type UsedDc } from './dcSettings';
 import { InferenceClient } from './inferenceClient';
 import { newItemId, type LoadedItem } from './items';
 import { loadFiles } from './loadFiles';
@@ -173,7 +173,7 @@ export function useWorkbench() {
               setRun(m, { stage: 'data consistency', done: 0, total: 1 });
               const t0 = performance.now();
               const d = await waitCompute(compute.current.dataConsistency(input.field, chi, input.b0Dir, input.mask, dcRequest(dc), onProgress));
-              const used: UsedLambda = { value: d.lambda, rule: d.rule, requested: d.fellBack ? (dc.mode as LambdaRule) : undefined, curve: d.curve };
+              const used: UsedDc = { value: d.lambda, rule: d.rule, requested: d.fellBack ? (dc.mode as LambdaRule) : undefined, curve: d.curve, form: d.form, iterations: d.iterations };
               const seconds = r.seconds + (performance.now() - t0) / 1000;
               dispatch({
                 type: 'result', id, datasetId,

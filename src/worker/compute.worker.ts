@@ -6,6 +6,7 @@
  */
 import { cosmos, orientationsOf } from '../core/cosmos';
 import { softDataConsistency } from '../core/dataConsistencyLCurve';
+import { maskedDataConsistencyAsync } from '../core/dataConsistencyMasked';
 import { lCurve } from '../core/lCurve';
 import { localFieldFromPhase } from '../core/phase/localFieldPipeline';
 import { phaseToRadians } from '../core/phase/phaseScaling';
@@ -87,11 +88,19 @@ function fieldJob(r: FieldRequest, opts: { onProgress: (d: number, t: number, s:
   return { brainMask: vol(res.mask), unwrapped: vol(res.unwrapped[0]), totalPpm: vol(res.totalPpm), localPpm: vol(res.localPpm), localMask: vol(res.localMask) };
 }
 
-/** The lambda (fixed, or picked on the data-consistency L-curve) and the corrected map. */
-function dcJob(msg: Extract<ToCompute, { type: 'dc' }>, opts: { onProgress: (d: number, t: number, s: string) => void; signal: AbortSignal }): FromCompute {
+/**
+ * The corrected map and the lambda: the masked form by conjugate gradients (yielding between iterations, so a cancel
+ * is seen), or the closed form at a fixed lambda or one picked on its L-curve.
+ */
+async function dcJob(msg: Extract<ToCompute, { type: 'dc' }>, opts: { onProgress: (d: number, t: number, s: string) => void; signal: AbortSignal }): Promise<FromCompute> {
+  if ((msg.form ?? 'masked') === 'masked') {
+    if (msg.rule) throw new Error('the L-curve rules choose lambda for the closed form of data consistency only');
+    const r = await maskedDataConsistencyAsync(msg.field, msg.chiNet, msg.b0Dir, msg.mask, { lambda: msg.lambda, ...opts });
+    return { type: 'dc', jobId: msg.jobId, chi: r.chi, form: 'masked', lambda: r.lambda, iterations: r.iterations };
+  }
   const how = msg.rule ? { rule: msg.rule } : msg.lambda !== undefined ? { lambda: msg.lambda } : undefined;
   if (!how) throw new Error('data consistency needs a lambda or an L-curve rule');
-  return { type: 'dc', jobId: msg.jobId, ...softDataConsistency(msg.field, msg.chiNet, msg.b0Dir, how, { mask: msg.mask, ...opts }) };
+  return { type: 'dc', jobId: msg.jobId, form: 'closed', ...softDataConsistency(msg.field, msg.chiNet, msg.b0Dir, how, { mask: msg.mask, ...opts }) };
 }
 
 function isAbort(e: unknown): boolean {
@@ -135,7 +144,7 @@ scope.onmessage = (e: MessageEvent<ToCompute>) => {
       } else if (msg.type === 'field') {
         send({ type: 'field', jobId: msg.jobId, outputs: fieldJob(msg.request, { onProgress, signal: controller.signal }) });
       } else if (msg.type === 'dc') {
-        send(dcJob(msg, { onProgress, signal: controller.signal }));
+        send(await dcJob(msg, { onProgress, signal: controller.signal }));
       } else if (msg.type === 'compare') {
         const { estimate, reference, mask } = msg;
         send({

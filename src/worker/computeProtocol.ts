@@ -48,8 +48,11 @@ export type ToCompute =
   | { type: 'compare'; jobId: string; estimate: Volume; reference: Volume; mask: Volume; maxSamples: number; bins: number }
   /** the L-curve of closed-form L2 on this field (ppm), on core's default lambda grid and padding, as cfl2 runs it */
   | { type: 'lcurve'; jobId: string; field: Volume; b0Dir: Vec3; mask?: Volume }
-  /** data consistency of a network's output chiNet with the field (ppm): a fixed lambda, or one chosen by `rule` */
-  | { type: 'dc'; jobId: string; field: Volume; chiNet: Volume; b0Dir: Vec3; mask?: Volume; lambda?: number; rule?: LambdaRule }
+  /**
+   * data consistency of a network's output chiNet with the field (ppm): the masked form (default) at a fixed lambda,
+   * or the closed form at a fixed lambda or one chosen by `rule` on its L-curve
+   */
+  | { type: 'dc'; jobId: string; field: Volume; chiNet: Volume; b0Dir: Vec3; mask?: Volume; form?: 'masked' | 'closed'; lambda?: number; rule?: LambdaRule }
   /** scanner phase -> local field (core/phase/localFieldPipeline.ts): phases as stored, converted with `scaling` */
   | { type: 'field'; jobId: string; request: FieldRequest }
   | { type: 'cancel'; jobId: string };
@@ -91,7 +94,7 @@ export type FromCompute =
   | { type: 'compare'; jobId: string; metrics: QualityMetrics; difference: Volume; scatter: ScatterDensity }
   | { type: 'lcurve'; jobId: string; curve: LCurve }
   /** `rule` is the rule that gave lambda (inflection falls back to the corner), `curve` the L-curve when one was used */
-  | { type: 'dc'; jobId: string; chi: Volume; lambda: number; rule?: LambdaRule; fellBack?: boolean; curve?: LCurve }
+  | { type: 'dc'; jobId: string; chi: Volume; form: 'masked' | 'closed'; lambda: number; iterations?: number; rule?: LambdaRule; fellBack?: boolean; curve?: LCurve }
   | { type: 'field'; jobId: string; outputs: FieldOutputs }
   | { type: 'error'; jobId: string; message: string }
   | { type: 'cancelled'; jobId: string };

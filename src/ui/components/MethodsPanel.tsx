@@ -1,11 +1,10 @@
 /** Method choice, their parameters, the backend in use, and the run / cancel controls with progress per method. */
 import { DEFAULT_CFL2_LAMBDA } from '../../core/closedFormL2';
-import { DEFAULT_DC_LAMBDA } from '../../core/dataConsistency';
 import { NDI_DEFAULTS } from '../../core/ndi';
 import { TV_DEFAULTS } from '../../core/tv';
 import type { BackendName, MethodId, MethodParams } from '../../worker/protocol';
 import { LAMBDA_MODES, type LambdaMode } from '../cfl2Lambda';
-import type { DcSettings } from '../dcSettings';
+import { dcFormOf, defaultDcLambda, type DcForm, type DcSettings } from '../dcSettings';
 import { METHODS, type ModelAvailability } from '../methods';
 
 export interface RunState {
@@ -186,20 +185,30 @@ export function MethodsPanel(p: Props) {
         </label>
         <p className="muted small">
           The field fixes χ wherever the dipole kernel is far from zero; the network fills in the cone where it is silent.
-          Larger λ trusts the network more.
+          Larger λ trusts the network more. The masked form trusts the field only inside the mask (conjugate gradients);
+          the closed form (one FFT pair) also takes the unmeasured field outside it for zeros, and has the L-curve.
         </p>
         <div className="inline">
+          <label className="inline">
+            form
+            <select value={dcFormOf(p.dc)} data-testid="dc-form" disabled={p.running || !p.dc.enabled || p.dc.mode !== 'fixed'}
+              title={p.dc.mode !== 'fixed' ? 'the L-curve rules choose lambda for the closed form' : undefined}
+              onChange={(e) => p.onDc({ ...p.dc, form: e.target.value as DcForm })}>
+              <option value="masked">masked (default)</option>
+              <option value="closed">closed form</option>
+            </select>
+          </label>
           <label className="inline">
             λ
             <select value={p.dc.mode} data-testid="dc-lambda-mode" disabled={p.running || !p.dc.enabled}
               onChange={(e) => p.onDc({ ...p.dc, mode: e.target.value as LambdaMode })}>
               {LAMBDA_MODES.map((o) => (
-                <option key={o.mode} value={o.mode}>{o.label}</option>
+                <option key={o.mode} value={o.mode}>{o.mode === 'fixed' ? o.label : `${o.label} (closed form)`}</option>
               ))}
             </select>
           </label>
           {p.dc.mode === 'fixed' ? (
-            <input type="number" step={0.005} min={0} placeholder={`${DEFAULT_DC_LAMBDA} (default)`} value={p.dc.lambda ?? ''} data-testid="dc-lambda"
+            <input type="number" step={0.005} min={0} placeholder={`${defaultDcLambda(p.dc.form)} (default)`} value={p.dc.lambda ?? ''} data-testid="dc-lambda"
               disabled={!p.dc.enabled} aria-label="data-consistency lambda"
               onChange={(e) => { const v = num(e.target.value); p.onDc({ ...p.dc, lambda: v !== undefined && v > 0 ? v : undefined }); }} />
           ) : (
