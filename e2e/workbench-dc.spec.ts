@@ -50,7 +50,7 @@ test('a network with and without data consistency, side by side in every view', 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`download-${DC}`).click()]);
   expect(download.suggestedFilename()).toBe(`phantom_field_desc-${DC}_Chimap.nii.gz`);
   const read = readNifti(new Uint8Array(await readFile((await download.path())!)), 'dc.nii.gz');
-  expect(read.facts.description).toMatch(new RegExp(`by adaptive-unet-tl-dc dc masked lambda=${LAMBDA} iterations=\\d+ from phantom_field`));
+  expect(read.facts.description).toContain(`by adaptive-unet-tl-dc dc masked lambda=${LAMBDA} from phantom_field`);
 
   // editing lambda makes the corrected result stale, not the network's own
   await page.getByTestId('dc-lambda').fill(String(2 * LAMBDA));

@@ -47,7 +47,7 @@ describe('qsm invert --dc', () => {
     const done = maskedDataConsistency(field, net.volume, b0, ph.mask);
     expect(r.err).toContain(`data consistency: masked (the field inside the mask), lambda = ${MASKED_DC_DEFAULTS.lambda} (default), ${done.iterations} conjugate-gradient iterations`);
     expect(net.facts.description).toBe('qsm invert adaptive-unet-tl');
-    expect(dc.facts.description).toBe(`qsm invert adaptive-unet-tl + dc masked lambda=${MASKED_DC_DEFAULTS.lambda} iterations=${done.iterations}`);
+    expect(dc.facts.description).toBe(`qsm invert adaptive-unet-tl + dc masked lambda=${MASKED_DC_DEFAULTS.lambda}`);
     expect(maxDiff(dc.volume, done.chi)).toBeLessThan(1e-6 * maxAbs(done.chi) + 1e-9);
     expect(maxDiff(dc.volume, net.volume)).toBeGreaterThan(0.1 * maxAbs(done.chi));
   });

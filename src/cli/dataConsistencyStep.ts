@@ -64,7 +64,7 @@ export function parseDcFlags(flags: Flags, learned: boolean, methodId: string): 
 export interface DcOutcome {
   chi: Volume;
   /**
-   * what the description records and stderr shows: `dc masked lambda=0.01 iterations=14`, `dc lambda=0.02` (closed form),
+   * what the description records and stderr shows: `dc masked lambda=0.0075`, `dc lambda=0.02` (closed form),
    * `dc lambda=0.0123 (L-curve corner)`, `dc hard t=0.19`
    */
   description: string;
@@ -83,7 +83,8 @@ export function applyDc(req: DcRequest, field: Volume, net: Volume, b0Dir: Vec3,
   if (req.kind === 'masked') {
     const lambda = req.lambda ?? MASKED_DC_DEFAULTS.lambda;
     const r = maskedDataConsistency(field, net, b0Dir, mask, { lambda, onProgress });
-    const description = `dc masked lambda=${String(lambda)} iterations=${r.iterations}`;
+    // the iterations are a result, not a setting: stderr reports them, the 80-byte description keeps what reproduces the run
+    const description = `dc masked lambda=${String(lambda)}`;
     const line = `data consistency: masked (the field inside the mask), lambda = ${String(lambda)}${req.lambda === undefined ? ' (default)' : ''}, ${r.iterations} conjugate-gradient iterations, relative residual ${r.residual.toExponential(1)}`;
     return { chi: r.chi, description, report: [...(mask ? [] : ['data consistency: no --mask, so the field is trusted where it is non-zero']), line] };
   }

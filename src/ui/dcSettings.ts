@@ -58,8 +58,8 @@ export function dcLambdaText(l: UsedLambda): string {
   return `λ = ${String(l.value)} (${how}${form})`;
 }
 
-/** What an exported file's description records, as the CLI writes it: `dc masked lambda=0.01 iterations=14`, `dc lambda=0.02`. */
+/** What an exported file's description records, as the CLI writes it: `dc masked lambda=0.0075`, `dc lambda=0.02`. */
 export function dcDescription(l: UsedLambda): string {
-  if (isDc(l) && l.form === 'masked') return `dc masked lambda=${String(l.value)}${l.iterations !== undefined ? ` iterations=${l.iterations}` : ''}`;
+  if (isDc(l) && l.form === 'masked') return `dc masked lambda=${String(l.value)}`;
   return `dc ${lambdaDescription(l.value, l.rule)}`;
 }
