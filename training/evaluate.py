@@ -11,8 +11,9 @@ weights are loaded back from model.json/weights.bin (float16-rounded, as the eng
 Adaptive models are also run on the tilted brain case with a wrong (axial) B0 direction in the side
 information, the field unchanged: how much the header's B0 direction matters to the adaptive layer
 (doc["wrong_b0"]; issue 9).
-Each network is also scored made consistent with the field ("<id>+dc", data_consistency.py at the engine's default
-lambda, as `qsm invert --dc` does).
+Each network is also scored made consistent with the field: "<id>+dc" is the engine's default, the masked form
+(data_consistency.masked_data_consistency at its default lambda, as `qsm invert --dc` runs it), "<id>+dc-closed" the
+closed form at its default lambda (`--dc --dc-form closed`).
 Writes DIR/eval.json and DIR/eval.md.
 """
 import argparse
@@ -26,7 +27,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from brain_phantom import grid_rotation, mni_phantom, sample_acquisition  # noqa: E402
-from data_consistency import DEFAULT_LAMBDA as DC_LAMBDA, data_consistency  # noqa: E402
+from data_consistency import DEFAULT_LAMBDA as DC_LAMBDA, MASKED_LAMBDA, data_consistency, masked_data_consistency  # noqa: E402
 from dipole import forward_field, tilted_b0, tkd  # noqa: E402
 from export import load_export  # noqa: E402
 from metrics import all_metrics  # noqa: E402
@@ -100,11 +101,14 @@ def run(model_dirs, out, seed=4242):
             t = time.time()
             est = infer(m, q, field, vs, b0) * mask
             results.setdefault(mid, {})[cname] = all_metrics(est, chi, mask) | {"seconds": time.time() - t}
-            # the network made consistent with the field at the engine's default lambda (`qsm invert --dc`)
+            # the network made consistent with the field as `qsm invert --dc` does (masked form), and in closed form
+            dc = masked_data_consistency(field, est, mask, vs, b0, MASKED_LAMBDA) * mask
+            results.setdefault(f"{mid}+dc", {})[cname] = all_metrics(dc, chi, mask) | {"seconds": time.time() - t, "dc_lambda": MASKED_LAMBDA, "dc_form": "masked"}
             dc = data_consistency(field, est, vs, b0, DC_LAMBDA) * mask
-            results.setdefault(f"{mid}+dc", {})[cname] = all_metrics(dc, chi, mask) | {"seconds": time.time() - t, "dc_lambda": DC_LAMBDA}
+            results.setdefault(f"{mid}+dc-closed", {})[cname] = all_metrics(dc, chi, mask) | {"dc_lambda": DC_LAMBDA, "dc_form": "closed"}
             print(f"{cname} {mid}: NRMSE {results[mid][cname]['nrmse']:.1f}% "
-                  f"({results[mid][cname]['seconds']:.0f} s), + DC {results[mid + '+dc'][cname]['nrmse']:.1f}%", flush=True)
+                  f"({results[mid][cname]['seconds']:.0f} s), + DC {results[mid + '+dc'][cname]['nrmse']:.1f}% "
+                  f"(closed form {results[mid + '+dc-closed'][cname]['nrmse']:.1f}%)", flush=True)
         print(f"{cname} tkd: NRMSE {results['tkd'][cname]['nrmse']:.1f}%", flush=True)
     wrong = {}
     chi, field, mask, vs, b0 = cases[WRONG_B0_CASE]

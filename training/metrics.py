@@ -73,7 +73,13 @@ def regression(x, r, mask=None):
     return float(a), float(b), float(r2)
 
 
+def bias(x, r, mask=None):
+    """Mean of x - r inside the mask (ppm): the part of the error the field cannot see (D(0) = 0)."""
+    m = np.ones(np.shape(r), bool) if mask is None else np.asarray(mask, bool)
+    return float(np.mean(np.asarray(x, np.float64)[m] - np.asarray(r, np.float64)[m]))
+
+
 def all_metrics(x, r, mask=None):
     a, b, r2 = regression(x, r, mask)
     return {"nrmse": float(nrmse(x, r, mask)), "psnr": float(psnr(x, r, mask)), "ssim": ssim(x, r, mask),
-            "hfen": float(hfen(x, r, mask)), "slope": a, "intercept": b, "r2": r2}
+            "hfen": float(hfen(x, r, mask)), "slope": a, "intercept": b, "r2": r2, "bias": bias(x, r, mask)}

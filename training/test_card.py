@@ -34,3 +34,21 @@ def test_comparisons_rank_methods_and_report_the_tilt_penalty():
     assert lines[0] == "Held-out brain, axial: adaptive-unet-tl 40.0 % < unet-tl 45.0 % < tkd 50.0 % (NRMSE)."
     assert "tkd 52.0 % < unet-tl 55.0 %" in lines[1]
     assert lines[2] == "adaptive-unet-tl: tilted-anisotropic NRMSE 43.5 % against axial 40.0 % (+3.5 percentage points)."
+
+
+def test_card_dc_section_is_written_once_and_replaced(tmp_path):
+    import card_dc
+    card = tmp_path / "card.md"
+    card.write_text("# m\n\n## Validation\n\ntext\n\n## Curves\n\nimg\n")
+    doc = {"utc": "T", "cases": {"brain/axial": {"label": "axial"}},
+           "results": {"m": {"brain/axial": {"nrmse": 60.0, "ssim": 0.5}},
+                       "m+dc": {"brain/axial": {"nrmse": 40.0, "ssim": 0.7, "dc_lambda": 0.01, "bias": 0.0012}},
+                       "m+dc-closed": {"brain/axial": {"nrmse": 45.0, "ssim": 0.6, "dc_lambda": 0.015}},
+                       "tkd": {"brain/axial": {"nrmse": 50.0, "ssim": 0.6}}}}
+    card_dc.write(str(card), card_dc.section(doc, "m"))
+    doc["results"]["m+dc"]["brain/axial"]["nrmse"] = 39.0
+    card_dc.write(str(card), card_dc.section(doc, "m"))
+    text = card.read_text()
+    assert text.count(card_dc.BEGIN) == 1 and text.index(card_dc.END) < text.index("## Curves")
+    assert "| brain/axial (axial) | 60.0 (0.500) | 39.0 (0.700; +0.0012) | 45.0 (0.600) | 50.0 (0.600) |" in text
+    assert "40.0" not in text

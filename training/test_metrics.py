@@ -63,5 +63,14 @@ def test_log_kernel_and_hfen_against_direct_convolution():
 def test_all_metrics_keys():
     r = np.random.default_rng(3).normal(size=(8, 8, 8)) * 0.05
     m = all_metrics(r * 0.5, r)
-    assert set(m) == {"nrmse", "psnr", "ssim", "hfen", "slope", "intercept", "r2"}
+    assert set(m) == {"nrmse", "psnr", "ssim", "hfen", "slope", "intercept", "r2", "bias"}
     assert np.isclose(m["slope"], 0.5) and np.isclose(m["nrmse"], 50)
+
+
+def test_bias_hand_case():
+    r = np.zeros((4, 4, 4))
+    x = r + 0.02
+    mask = np.zeros((4, 4, 4), bool)
+    mask[:2] = True
+    x[2:] = 5.0  # outside the mask: ignored
+    assert np.isclose(all_metrics(x, r, mask)["bias"], 0.02)
