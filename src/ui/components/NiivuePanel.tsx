@@ -8,6 +8,7 @@ import { NVImage, Niivue, SHOW_RENDER, SLICE_TYPE } from '@niivue/niivue';
 import { useEffect, useRef, useState } from 'react';
 import type { Volume } from '../../core/volume';
 import { writeNifti } from '../../io/writeNifti';
+import { textureLimitMessage } from '../viewerLimits';
 
 export type DisplayWindow = [number, number];
 
@@ -49,6 +50,8 @@ export function NiivuePanel({ id, title, volume, window: win, colormap, sliceTyp
   useEffect(() => {
     onLocationRef.current = onLocation;
   }, [onLocation]);
+  /** the GPU's 3-D texture size limit, read once the canvas has its WebGL2 context */
+  const max3dRef = useRef<number | undefined>(undefined);
   const locationRef = useRef(location);
   useEffect(() => {
     locationRef.current = location;
@@ -79,6 +82,8 @@ export function NiivuePanel({ id, title, volume, window: win, colormap, sliceTyp
           const vox = (loc as { vox?: ArrayLike<number> }).vox;
           if (vox) onLocationRef.current?.([Math.round(vox[0]), Math.round(vox[1]), Math.round(vox[2])]);
         };
+        const gl = nv.gl as WebGL2RenderingContext | undefined;
+        max3dRef.current = gl ? Number(gl.getParameter(gl.MAX_3D_TEXTURE_SIZE)) : undefined;
         nvRef.current = nv;
         register(id, nv);
         setReady(true);
@@ -98,6 +103,11 @@ export function NiivuePanel({ id, title, volume, window: win, colormap, sliceTyp
     const nv = nvRef.current;
     if (!ready || !nv) return;
     let cancelled = false;
+    const tooBig = textureLimitMessage(volume.dims, max3dRef.current);
+    if (tooBig) {
+      setFailed(tooBig);
+      return;
+    }
     const bytes = writeNifti(volume);
     NVImage.loadFromUrl({ url: bytes, name: `${id}.nii`, colormap, cal_min: win[0], cal_max: win[1], trustCalMinMax: true })
       .then((img) => {
