@@ -27,13 +27,18 @@ import { withData, type Vec3, type Volume } from './volume';
 export const DEFAULT_CFL2_LAMBDA = 0.05;
 
 /** sum_i 4 sin^2(pi m_i / N_i) / d_i^2 on the grid. */
-export function gradientPenaltyKernel(dims: Vec3, voxelSize: Vec3): Float32Array {
-  const [nx, ny, nz] = dims;
+/** The per-axis terms of the gradient penalty, |E|^2 = ex[x] + ey[y] + ez[z] (1/mm^2). */
+export function gradientPenaltyAxes(dims: Vec3, voxelSize: Vec3): [Float64Array, Float64Array, Float64Array] {
   const axis = (n: number, d: number) => {
     const k = axisFrequencies(n, d); // m / (N d)
-    return k.map((kv) => (4 * Math.sin(Math.PI * kv * d) ** 2) / (d * d));
+    return Float64Array.from(k, (kv) => (4 * Math.sin(Math.PI * kv * d) ** 2) / (d * d));
   };
-  const ex = axis(nx, voxelSize[0]), ey = axis(ny, voxelSize[1]), ez = axis(nz, voxelSize[2]);
+  return [axis(dims[0], voxelSize[0]), axis(dims[1], voxelSize[1]), axis(dims[2], voxelSize[2])];
+}
+
+export function gradientPenaltyKernel(dims: Vec3, voxelSize: Vec3): Float32Array {
+  const [nx, ny, nz] = dims;
+  const [ex, ey, ez] = gradientPenaltyAxes(dims, voxelSize);
   const out = new Float32Array(nx * ny * nz);
   let i = 0;
   for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++, i++) out[i] = ex[x] + ey[y] + ez[z];

@@ -67,8 +67,7 @@ export function* maskedDcSteps(field: Volume, chiNet: Volume, b0Dir: Vec3, mask:
   const d = halfDipole(g, field.voxelSize, b0Dir);
   const spec = spectrumBuffer(g), scratch = scratchFor(g);
   const fft = { signal: opts.signal };
-  const tmp = new Float32Array(g.n);
-  /** out = S D x (D by FFT on the padded grid, S the mask) */
+  /** out = S D x (D by FFT on the padded grid, S the mask); out may be x: the forward FFT has read it before it is written */
   const maskedConv = (x: Float32Array, out: Float32Array): Float32Array => {
     rfft3Into(x, g.pad, spec, fft, scratch);
     for (let k = 0; k < d.length; k++) { spec.re[k] *= d[k]; spec.im[k] *= d[k]; }
@@ -76,16 +75,16 @@ export function* maskedDcSteps(field: Volume, chiNet: Volume, b0Dir: Vec3, mask:
     for (let i = 0; i < out.length; i++) out[i] *= s[i];
     return out;
   };
-  /** out = S D S D x + lambda x, for x zero outside S */
+  /** out = S D S D x + lambda x, for x zero outside S (no scratch volume: the inner product lands in out) */
   const normal = (x: Float32Array, out: Float32Array): Float32Array => {
-    maskedConv(maskedConv(x, tmp), out);
+    maskedConv(maskedConv(x, out), out);
     for (let i = 0; i < out.length; i++) out[i] += lambda * x[i];
     return out;
   };
 
   const x = toPadded(g, chiNet.data);
   for (let i = 0; i < x.length; i++) x[i] *= s[i];
-  const b = maskedConv(f, new Float32Array(g.n));
+  const b = maskedConv(f, f); // the field is not needed past the right-hand side: b takes its buffer
   for (let i = 0; i < b.length; i++) b[i] += lambda * x[i];
   const r = normal(x, new Float32Array(g.n));
   for (let i = 0; i < r.length; i++) r[i] = b[i] - r[i];

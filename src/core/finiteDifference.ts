@@ -42,3 +42,24 @@ export function gradientAdjoint(vx: Float32Array, vy: Float32Array, vz: Float32A
     }
   }
 }
+
+/**
+ * gradientAdjoint of (c vx, c vy, c vz), c a per-voxel factor: tv.ts keeps ADMM's z - u as c a (a = grad chi + u
+ * before the shrink, c = 2 s - 1 from the shrink factor s), so it never holds z - u and u as six arrays.
+ */
+export function scaledGradientAdjoint(vx: Float32Array, vy: Float32Array, vz: Float32Array, c: Float32Array, dims: Vec3, voxelSize: Vec3, out: Float32Array): void {
+  const [nx, ny, nz] = dims;
+  const ix = 1 / voxelSize[0], iy = 1 / voxelSize[1], iz = 1 / voxelSize[2];
+  const plane = nx * ny;
+  for (let z = 0; z < nz; z++) {
+    const zp = z === 0 ? (nz - 1) * plane : -plane;
+    for (let y = 0; y < ny; y++) {
+      const yp = y === 0 ? (ny - 1) * nx : -nx;
+      const row = nx * y + plane * z;
+      for (let x = 0; x < nx; x++) {
+        const i = row + x, xm = x === 0 ? row + nx - 1 : i - 1, ci = c[i];
+        out[i] = (c[xm] * vx[xm] - ci * vx[i]) * ix + (c[i + yp] * vy[i + yp] - ci * vy[i]) * iy + (c[i + zp] * vz[i + zp] - ci * vz[i]) * iz;
+      }
+    }
+  }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forwardGradient, gradientAdjoint } from './finiteDifference';
+import { forwardGradient, gradientAdjoint, scaledGradientAdjoint } from './finiteDifference';
 import { forwardField } from './forwardModel';
 import { computeMetrics } from './metrics';
 import { ndi, ndiSolve } from './ndi';
@@ -23,6 +23,16 @@ describe('finite differences', () => {
     let lhs = 0, rhs = 0;
     for (let i = 0; i < n; i++) { lhs += g[0][i] * v[0][i] + g[1][i] * v[1][i] + g[2][i] * v[2][i]; rhs += u[i] * adj[i]; }
     expect(Math.abs(lhs - rhs) / Math.abs(rhs)).toBeLessThan(1e-5);
+  });
+  it('the scaled adjoint is the adjoint of the per-voxel scaled fields', () => {
+    const dims: Vec3 = [7, 5, 6], vs: Vec3 = [0.9, 1.3, 2];
+    const n = 7 * 5 * 6, rng = seededRng(5);
+    const v = [0, 1, 2].map(() => Float32Array.from({ length: n }, () => rng.normal()));
+    const c = Float32Array.from({ length: n }, () => 2 * rng.next() - 1);
+    const want = new Float32Array(n), got = new Float32Array(n);
+    gradientAdjoint(...(v.map((a) => Float32Array.from(a, (x, i) => c[i] * x)) as [Float32Array, Float32Array, Float32Array]), dims, vs, want);
+    scaledGradientAdjoint(v[0], v[1], v[2], c, dims, vs, got);
+    for (let i = 0; i < n; i++) expect(got[i]).toBeCloseTo(want[i], 5);
   });
 });
 

@@ -55,7 +55,9 @@ export function iterGrid(dims: Vec3, inside: (i: number) => boolean, padFactor?:
 }
 
 /** The box of src (input grid) into the origin corner of out (padded grid); out is `fill` elsewhere. */
-export function toPadded(g: IterGrid, src: ArrayLike<number>, out = new Float32Array(g.n), fill = 0): Float32Array {
+export function toPadded(g: IterGrid, src: ArrayLike<number>, out?: Float32Array, fill?: number): Float32Array;
+export function toPadded(g: IterGrid, src: ArrayLike<number>, out: Uint8Array, fill?: number): Uint8Array;
+export function toPadded(g: IterGrid, src: ArrayLike<number>, out: Float32Array | Uint8Array = new Float32Array(g.n), fill = 0): Float32Array | Uint8Array {
   out.fill(fill);
   const [nx, ny] = g.dims, [px, py] = g.pad, [bx, by, bz] = g.box, [x0, y0, z0] = g.lo;
   for (let z = 0; z < bz; z++) for (let y = 0; y < by; y++) {
@@ -119,8 +121,8 @@ export interface IterativeInput {
   f: Float32Array;
   /** W: the mask, or the magnitude's noise weights (magnitudeWeights.ts) */
   w: Float32Array;
-  /** 1 on the support (the mask, or the non-zero field), 0 elsewhere */
-  support: Float32Array;
+  /** 1 on the support (the mask, or the non-zero field), 0 elsewhere (bytes: a quarter of a float volume) */
+  support: Uint8Array;
 }
 
 /**
@@ -133,7 +135,7 @@ export function iterativeInput(field: Volume, mask?: Volume, magnitude?: Volume,
   for (let i = 0; i < fd.length; i++) if (!Number.isFinite(fd[i]) && (!md || md[i] > 0)) throw new Error('the field has a non-finite value inside the mask');
   const grid = iterGrid(field.dims, md ? (i) => md[i] > 0 : (i) => fd[i] !== 0, padFactor);
   const fm = md ? Float32Array.from(fd, (v, i) => (md[i] > 0 ? v : 0)) : fd;
-  const support = toPadded(grid, md ? Float32Array.from(md, (v) => (v > 0 ? 1 : 0)) : Float32Array.from(fd, (v) => (v !== 0 ? 1 : 0)));
+  const support = toPadded(grid, md ? Uint8Array.from(md, (v) => (v > 0 ? 1 : 0)) : Uint8Array.from(fd, (v) => (v !== 0 ? 1 : 0)), new Uint8Array(grid.n));
   return { grid, f: toPadded(grid, fm), w: toPadded(grid, noiseWeights(fd.length, md, magnitude?.data)), support };
 }
 

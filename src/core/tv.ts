@@ -11,13 +11,16 @@
  * With `nonlinear`, the data term is FANSI's nonlinear one, 1/2 ||W (e^{i s D chi} - e^{i s f})||^2 / s^2 (s the phase
  * per ppm, phaseScale.ts; the same as the linear term for small residuals), and y solves
  *   W^2 sin(s (y - f)) / s + mu2 (y - (D chi + v)) = 0  by a few Newton steps per voxel.
- * Four real FFTs per iteration on iterativeGrid.ts's padded mask box; every buffer is allocated once.
+ * Four real FFTs per iteration on iterativeGrid.ts's padded mask box; every buffer is allocated once: six volumes of
+ * the padded grid (chi, a scratch, ADMM's gradient split in four), the data term's four arrays on the mask only, the
+ * kernel and two half spectra (issue 13: a 256x256x192 field in the browser within about 2 GB).
  * The split y makes the spatially varying W (and the mask) cheap: the field outside the mask is never trusted,
  * so the solution there is free and only charged by TV.
  * Stops when ||chi_k - chi_k-1|| / ||chi_k|| < tol, or after maxIter iterations.
  */
-import { forwardGradient, gradientAdjoint } from './finiteDifference';
-import { halfDipole, halfGradientPenalty, iterativeInput, iterativeOutput, scratchFor, spectrumBuffer, toPadded } from './iterativeGrid';
+import { scaledGradientAdjoint } from './finiteDifference';
+import { gradientPenaltyAxes } from './closedFormL2';
+import { halfDipole, iterativeInput, iterativeOutput, scratchFor, spectrumBuffer, toPadded } from './iterativeGrid';
 import { DEFAULT_EDGE_FRACTION, edgeWeights } from './magnitudeWeights';
 import { runToEnd, runYielding, type Steps } from './iterate';
 import { checkAbort, type ProgressOptions } from './progress';
@@ -92,41 +95,50 @@ export function* tvSteps(field: Volume, b0Dir: Vec3, mask?: Volume, opts: TvOpti
   checkAbort(opts);
 
   const d = halfDipole(g, vs, b0Dir);
-  const inv = halfGradientPenalty(g, vs);
-  for (let k = 0; k < inv.length; k++) {
-    const den = mu1 * inv[k] + mu2 * d[k] * d[k];
-    inv[k] = den > 0 ? 1 / den : 0;
-  }
+  // |E|^2 is a sum over axes, so the chi update's 1 / (mu1 |E|^2 + mu2 D^2) is formed per bin from three short axis
+  // tables instead of a half-spectrum array of its own
+  const [ex, ey, ez] = gradientPenaltyAxes(g.pad, vs);
+  const hx = g.pad[0] / 2 + 1;
   const n = g.n;
-  let chi = new Float32Array(n), next = new Float32Array(n);
-  const dchi = new Float32Array(n);
-  const ux = new Float32Array(n), uy = new Float32Array(n), uz = new Float32Array(n);
-  // dx, dy, dz hold z - u between iterations, and grad chi while z and u are updated
-  const dx = new Float32Array(n), dy = new Float32Array(n), dz = new Float32Array(n);
-  const v = new Float32Array(n);
-  // q holds y - v; y starts at the field (D chi = f where it is trusted), v and u at 0, z at 0
-  const q = Float32Array.from(f);
-  const w2 = w;
-  for (let i = 0; i < n; i++) w2[i] *= w2[i];
+  // The data term lives where W > 0 (the mask), a fraction of the padded box (a sphere in a 256x256x192 box: 15 % of
+  // its 384x384x288 grid): y, v, f and W^2 are kept there only, indexed by `at`. Elsewhere y = D chi and v = 0.
+  let m = 0;
+  for (let i = 0; i < n; i++) if (w[i] > 0) m++;
+  const at = new Int32Array(m), fAt = new Float32Array(m), w2At = new Float32Array(m), v = new Float32Array(m);
+  for (let i = 0, j = 0; i < n; i++) if (w[i] > 0) { at[j] = i; fAt[j] = f[i]; w2At[j] = w[i] * w[i]; j++; }
+  // next holds q = y - v between iterations (y starts at the field, v at 0: q = f, so f's buffer is it), and the new
+  // chi and then D chi within one
+  let chi: Float32Array = new Float32Array(n), next: Float32Array = f;
+  // ADMM's gradient split in four arrays, not six: a = grad chi + u before the shrink, and c = 2 s - 1 from its factor
+  // s, so that z = s a, u = (1 - s) a = (1 - c) a / 2 and z - u = c a. Both start at 0 (z = u = 0).
+  const ax = new Float32Array(n), ay = new Float32Array(n), az = new Float32Array(n);
+  const c = new Float32Array(n);
   const sa = spectrumBuffer(g), sb = spectrumBuffer(g), scratch = scratchFor(g);
   const fft = { signal: opts.signal };
   const thr = lambda / mu1;
+  const [px, py, pz] = g.pad;
+  const ivx = 1 / vs[0], ivy = 1 / vs[1], ivz = 1 / vs[2];
+  const plane = px * py;
 
   let iterations = 0, update = Infinity;
   opts.onProgress?.(0, maxIter, 'TV iterations');
   for (let it = 1; it <= maxIter; it++) {
     checkAbort(opts);
-    gradientAdjoint(dx, dy, dz, g.pad, vs, next);
+    rfft3Into(next, g.pad, sb, fft, scratch); // q
+    scaledGradientAdjoint(ax, ay, az, c, g.pad, vs, next);
     rfft3Into(next, g.pad, sa, fft, scratch);
-    rfft3Into(q, g.pad, sb, fft, scratch);
-    for (let k = 0; k < inv.length; k++) {
-      const re = (mu1 * sa.re[k] + mu2 * d[k] * sb.re[k]) * inv[k];
-      const im = (mu1 * sa.im[k] + mu2 * d[k] * sb.im[k]) * inv[k];
-      sa.re[k] = re; sa.im[k] = im;
-      sb.re[k] = d[k] * re; sb.im[k] = d[k] * im;
+    for (let kz = 0, k = 0; kz < pz; kz++) for (let ky = 0; ky < py; ky++) {
+      const eyz = ey[ky] + ez[kz];
+      for (let kx = 0; kx < hx; kx++, k++) {
+        const den = mu1 * (ex[kx] + eyz) + mu2 * d[k] * d[k];
+        const inv = den > 0 ? 1 / den : 0;
+        const re = (mu1 * sa.re[k] + mu2 * d[k] * sb.re[k]) * inv;
+        const im = (mu1 * sa.im[k] + mu2 * d[k] * sb.im[k]) * inv;
+        sa.re[k] = re; sa.im[k] = im;
+        sb.re[k] = d[k] * re; sb.im[k] = d[k] * im;
+      }
     }
     irfft3Into(sa, next, fft, scratch);
-    irfft3Into(sb, dchi, fft, scratch);
     let diff = 0, norm = 0;
     for (let i = 0; i < n; i++) {
       const a = next[i], b = a - chi[i];
@@ -134,32 +146,42 @@ export function* tvSteps(field: Volume, b0Dir: Vec3, mask?: Volume, opts: TvOpti
     }
     [chi, next] = [next, chi];
     update = norm > 0 ? Math.sqrt(diff / norm) : 0;
+    // the previous chi is no longer needed: next now holds D chi
+    const dchi = irfft3Into(sb, next, fft, scratch);
 
-    forwardGradient(chi, g.pad, vs, dx, dy, dz);
-    for (let i = 0; i < n; i++) {
-      const ax = dx[i] + ux[i], ay = dy[i] + uy[i], az = dz[i] + uz[i];
-      const t = edge ? thr * edge[i] : thr;
-      const mag = Math.sqrt(ax * ax + ay * ay + az * az);
-      const s = mag > t ? 1 - t / mag : 0;
-      // z = s a; u = a - z; keep z - u = (2 s - 1) a
-      ux[i] = (1 - s) * ax; uy[i] = (1 - s) * ay; uz[i] = (1 - s) * az;
-      const c = 2 * s - 1;
-      dx[i] = c * ax; dy[i] = c * ay; dz[i] = c * az;
+    // a = grad chi + u (u = (1 - c) a / 2 from the last shrink), then the shrink: z = s a, c = 2 s - 1
+    for (let z = 0; z < pz; z++) {
+      const zn = z === pz - 1 ? -z * plane : plane;
+      for (let y = 0; y < py; y++) {
+        const yn = y === py - 1 ? -y * px : px;
+        const row = px * y + plane * z;
+        for (let x = 0; x < px; x++) {
+          const i = row + x, ch = chi[i], keep = 0.5 * (1 - c[i]);
+          const gx = ((x === px - 1 ? chi[row] : chi[i + 1]) - ch) * ivx + keep * ax[i];
+          const gy = (chi[i + yn] - ch) * ivy + keep * ay[i];
+          const gz = (chi[i + zn] - ch) * ivz + keep * az[i];
+          ax[i] = gx; ay[i] = gy; az[i] = gz;
+          const t = edge ? thr * edge[i] : thr;
+          const mag = Math.sqrt(gx * gx + gy * gy + gz * gz);
+          c[i] = 2 * (mag > t ? 1 - t / mag : 0) - 1;
+        }
+      }
     }
-    for (let i = 0; i < n; i++) {
-      const t = dchi[i] + v[i];
-      let y = (w2[i] * f[i] + mu2 * t) / (w2[i] + mu2);
-      if (nonlinear && w2[i] > 0) {
+    for (let j = 0; j < m; j++) {
+      const i = at[j], w2 = w2At[j], fi = fAt[j];
+      const t = dchi[i] + v[j];
+      let y = (w2 * fi + mu2 * t) / (w2 + mu2);
+      if (nonlinear) {
         // from the linear solution; the derivative is kept >= mu2 / 2 where cos turns negative
         for (let k = 0; k < NEWTON_STEPS; k++) {
-          const r = scale * (y - f[i]);
-          const g = (w2[i] * Math.sin(r)) / scale + mu2 * (y - t);
-          y -= g / Math.max(w2[i] * Math.cos(r) + mu2, 0.5 * mu2);
+          const r = scale * (y - fi);
+          const g = (w2 * Math.sin(r)) / scale + mu2 * (y - t);
+          y -= g / Math.max(w2 * Math.cos(r) + mu2, 0.5 * mu2);
         }
       }
       const vn = t - y;
-      v[i] = vn;
-      q[i] = y - vn;
+      v[j] = vn;
+      dchi[i] = y - vn; // q, in place: outside the data term q = D chi as it stands
     }
     iterations = it;
     opts.onProgress?.(it, maxIter, 'TV iterations');
