@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forwardGradient, gradientAdjoint, scaledGradientAdjoint } from './finiteDifference';
+import { forwardGradientPlus, scaledGradientAdjoint } from './finiteDifference';
 import { forwardField } from './forwardModel';
 import { computeMetrics } from './metrics';
 import { ndi, ndiSolve } from './ndi';
@@ -11,28 +11,41 @@ import { tv, tvSolve } from './tv';
 import { makeVolume, type Vec3, type Volume } from './volume';
 
 describe('finite differences', () => {
+  const dims: Vec3 = [7, 5, 6], vs: Vec3 = [0.9, 1.3, 2];
+  const n = 7 * 5 * 6;
+  const ones = new Float32Array(n).fill(1);
+  const random = (seed: number) => { const rng = seededRng(seed); return Float32Array.from({ length: n }, () => rng.normal()); };
   it('the adjoint is the adjoint: <grad u, v> = <u, grad^T v> (anisotropic, odd sizes)', () => {
-    const dims: Vec3 = [7, 5, 6], vs: Vec3 = [0.9, 1.3, 2];
-    const n = 7 * 5 * 6, rng = seededRng(4);
-    const u = Float32Array.from({ length: n }, () => rng.normal());
-    const v = [0, 1, 2].map(() => Float32Array.from({ length: n }, () => rng.normal()));
+    const u = random(4);
+    const v = [random(5), random(6), random(7)];
     const g = [0, 1, 2].map(() => new Float32Array(n));
-    forwardGradient(u, dims, vs, g[0], g[1], g[2]);
+    forwardGradientPlus(u, dims, vs, g[0], g[1], g[2], ones);
     const adj = new Float32Array(n);
-    gradientAdjoint(v[0], v[1], v[2], dims, vs, adj);
+    scaledGradientAdjoint(v[0], v[1], v[2], ones, dims, vs, adj);
     let lhs = 0, rhs = 0;
     for (let i = 0; i < n; i++) { lhs += g[0][i] * v[0][i] + g[1][i] * v[1][i] + g[2][i] * v[2][i]; rhs += u[i] * adj[i]; }
     expect(Math.abs(lhs - rhs) / Math.abs(rhs)).toBeLessThan(1e-5);
   });
-  it('the scaled adjoint is the adjoint of the per-voxel scaled fields', () => {
-    const dims: Vec3 = [7, 5, 6], vs: Vec3 = [0.9, 1.3, 2];
-    const n = 7 * 5 * 6, rng = seededRng(5);
-    const v = [0, 1, 2].map(() => Float32Array.from({ length: n }, () => rng.normal()));
-    const c = Float32Array.from({ length: n }, () => 2 * rng.next() - 1);
+  it('a hand-worked gradient: a ramp along x has slope 1/d_x inside and wraps at the end', () => {
+    const u = Float32Array.from({ length: n }, (_, i) => i % 7);
+    const g = [0, 1, 2].map(() => new Float32Array(n));
+    forwardGradientPlus(u, dims, vs, g[0], g[1], g[2], ones);
+    expect(g[0][0]).toBeCloseTo(1 / 0.9, 6);
+    expect(g[0][6]).toBeCloseTo(-6 / 0.9, 6);
+    expect(g[1][3]).toBe(0);
+  });
+  it('the scaled forms: the adjoint of the per-voxel scaled fields, and the gradient plus (1 - c) / 2 of the old', () => {
+    const u = random(8), c = Float32Array.from(random(9), (x) => Math.tanh(x));
+    const v = [random(10), random(11), random(12)];
     const want = new Float32Array(n), got = new Float32Array(n);
-    gradientAdjoint(...(v.map((a) => Float32Array.from(a, (x, i) => c[i] * x)) as [Float32Array, Float32Array, Float32Array]), dims, vs, want);
+    scaledGradientAdjoint(...(v.map((a) => Float32Array.from(a, (x, i) => c[i] * x)) as [Float32Array, Float32Array, Float32Array]), ones, dims, vs, want);
     scaledGradientAdjoint(v[0], v[1], v[2], c, dims, vs, got);
     for (let i = 0; i < n; i++) expect(got[i]).toBeCloseTo(want[i], 5);
+    const plain = [0, 1, 2].map(() => new Float32Array(n));
+    forwardGradientPlus(u, dims, vs, plain[0], plain[1], plain[2], ones);
+    const plus = v.map((a) => Float32Array.from(a));
+    forwardGradientPlus(u, dims, vs, plus[0], plus[1], plus[2], c);
+    for (let a = 0; a < 3; a++) for (let i = 0; i < n; i++) expect(plus[a][i]).toBeCloseTo(plain[a][i] + 0.5 * (1 - c[i]) * v[a][i], 5);
   });
 });
 

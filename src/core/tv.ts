@@ -18,7 +18,7 @@
  * so the solution there is free and only charged by TV.
  * Stops when ||chi_k - chi_k-1|| / ||chi_k|| < tol, or after maxIter iterations.
  */
-import { scaledGradientAdjoint } from './finiteDifference';
+import { forwardGradientPlus, scaledGradientAdjoint } from './finiteDifference';
 import { gradientPenaltyAxes } from './closedFormL2';
 import { halfDipole, iterativeInput, iterativeOutput, scratchFor, spectrumBuffer, toPadded } from './iterativeGrid';
 import { DEFAULT_EDGE_FRACTION, edgeWeights } from './magnitudeWeights';
@@ -116,9 +116,7 @@ export function* tvSteps(field: Volume, b0Dir: Vec3, mask?: Volume, opts: TvOpti
   const sa = spectrumBuffer(g), sb = spectrumBuffer(g), scratch = scratchFor(g);
   const fft = { signal: opts.signal };
   const thr = lambda / mu1;
-  const [px, py, pz] = g.pad;
-  const ivx = 1 / vs[0], ivy = 1 / vs[1], ivz = 1 / vs[2];
-  const plane = px * py;
+  const [, py, pz] = g.pad;
 
   let iterations = 0, update = Infinity;
   opts.onProgress?.(0, maxIter, 'TV iterations');
@@ -150,22 +148,11 @@ export function* tvSteps(field: Volume, b0Dir: Vec3, mask?: Volume, opts: TvOpti
     const dchi = irfft3Into(sb, next, fft, scratch);
 
     // a = grad chi + u (u = (1 - c) a / 2 from the last shrink), then the shrink: z = s a, c = 2 s - 1
-    for (let z = 0; z < pz; z++) {
-      const zn = z === pz - 1 ? -z * plane : plane;
-      for (let y = 0; y < py; y++) {
-        const yn = y === py - 1 ? -y * px : px;
-        const row = px * y + plane * z;
-        for (let x = 0; x < px; x++) {
-          const i = row + x, ch = chi[i], keep = 0.5 * (1 - c[i]);
-          const gx = ((x === px - 1 ? chi[row] : chi[i + 1]) - ch) * ivx + keep * ax[i];
-          const gy = (chi[i + yn] - ch) * ivy + keep * ay[i];
-          const gz = (chi[i + zn] - ch) * ivz + keep * az[i];
-          ax[i] = gx; ay[i] = gy; az[i] = gz;
-          const t = edge ? thr * edge[i] : thr;
-          const mag = Math.sqrt(gx * gx + gy * gy + gz * gz);
-          c[i] = 2 * (mag > t ? 1 - t / mag : 0) - 1;
-        }
-      }
+    forwardGradientPlus(chi, g.pad, vs, ax, ay, az, c);
+    for (let i = 0; i < n; i++) {
+      const t = edge ? thr * edge[i] : thr;
+      const mag = Math.sqrt(ax[i] * ax[i] + ay[i] * ay[i] + az[i] * az[i]);
+      c[i] = 2 * (mag > t ? 1 - t / mag : 0) - 1;
     }
     for (let j = 0; j < m; j++) {
       const i = at[j], w2 = w2At[j], fi = fAt[j];
