@@ -13,6 +13,7 @@
  * training/data_consistency.py's masked_data_consistency is the same algorithm; the test checks both against a dense
  * solve of the normal equations (src/core/__fixtures__/make_dipole_fixture.py).
  */
+import { conjugateGradientSteps, dot } from './conjugateGradient';
 import { checkNetworkGrid } from './dataConsistency';
 import { halfDipole, iterativeInput, iterativeOutput, scratchFor, spectrumBuffer, toPadded } from './iterativeGrid';
 import { runToEnd, runYielding, type Steps } from './iterate';
@@ -45,12 +46,6 @@ export interface MaskedDcResult {
   iterations: number;
   /** the final ||residual|| / ||right-hand side|| */
   residual: number;
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
 }
 
 /** The solve as steps (iterate.ts): yields after each CG iteration so a worker sees a cancel. */
@@ -89,27 +84,13 @@ export function* maskedDcSteps(field: Volume, chiNet: Volume, b0Dir: Vec3, mask:
   const r = normal(x, new Float32Array(g.n));
   for (let i = 0; i < r.length; i++) r[i] = b[i] - r[i];
   const bb = dot(b, b);
-  const p = Float32Array.from(r), q = b; // b is not needed past its norm: q reuses it
-  let rr = dot(r, r);
-  let it = 0;
   opts.onProgress?.(0, maxIter, 'data consistency (masked CG)');
-  while (it < maxIter && rr > tol * tol * bb && bb > 0) {
-    checkAbort(opts);
-    normal(p, q);
-    const pq = dot(p, q);
-    if (!(pq > 0)) break;
-    const alpha = rr / pq;
-    for (let i = 0; i < x.length; i++) { x[i] += alpha * p[i]; r[i] -= alpha * q[i]; }
-    const rrNew = dot(r, r);
-    const beta = rrNew / rr;
-    rr = rrNew;
-    for (let i = 0; i < p.length; i++) p[i] = r[i] + beta * p[i];
-    it++;
-    opts.onProgress?.(it, maxIter, 'data consistency (masked CG)');
-    yield it;
-  }
+  const cg = yield* conjugateGradientSteps(normal, x, r, {
+    maxIter, tol, ref2: bb, scratch: b, // b is not needed past its norm
+    beforeIteration: (it) => { checkAbort(opts); if (it > 0) opts.onProgress?.(it, maxIter, 'data consistency (masked CG)'); },
+  });
   opts.onProgress?.(maxIter, maxIter, 'data consistency (masked CG)');
-  return { chi: iterativeOutput(g, x, field, mask), lambda, iterations: it, residual: bb > 0 ? Math.sqrt(rr / bb) : 0 };
+  return { chi: iterativeOutput(g, x, field, mask), lambda, iterations: cg.iterations, residual: bb > 0 ? Math.sqrt(cg.rr / bb) : 0 };
 }
 
 export function maskedDataConsistency(field: Volume, chiNet: Volume, b0Dir: Vec3, mask?: Volume, opts?: MaskedDcOptions): MaskedDcResult {

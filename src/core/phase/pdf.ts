@@ -6,7 +6,9 @@
  * equations), 4 real FFTs per iteration, stopping when the normal-equation residual falls below
  * tolerance x its start.
  */
+import { conjugateGradientSteps } from '../conjugateGradient';
 import { dipoleKernel } from '../dipoleKernel';
+import { runToEnd } from '../iterate';
 import { cropData, padData, paddedDims } from '../padding';
 import { checkAbort, type ProgressOptions } from '../progress';
 import { irfft3, rfft3 } from '../rfft3';
@@ -67,31 +69,18 @@ export function pdf(field: Float32Array, mask: Uint8Array, dims: Vec3, voxelSize
   const b = convolve(padData(rhsSmall, dims, pd));
   for (let i = 0; i < N; i++) if (!outside[i]) b[i] = 0;
 
-  // CG on the normal equations A^T W^2 A x = A^T W^2 f (symmetric positive semi-definite)
+  // CG on the normal equations A^T W^2 A x = A^T W^2 f (symmetric positive semi-definite), from x = 0 (r = b)
   const x = new Float32Array(N);
-  const r = b, p = Float32Array.from(b);
-  let rr = dot(r, r);
-  const rr0 = rr;
-  let it = 0;
-  while (it < maxIt && rr > tol * tol * rr0 && rr0 > 0) {
-    checkAbort(o);
-    o.onProgress?.(it, maxIt, 'PDF conjugate gradients');
-    const q = normal(p);
-    const pq = dot(p, q);
-    if (!(pq > 0)) break;
-    const alpha = rr / pq;
-    for (let i = 0; i < N; i++) { x[i] += alpha * p[i]; r[i] -= alpha * q[i]; }
-    const rrNew = dot(r, r);
-    const beta = rrNew / rr;
-    rr = rrNew;
-    for (let i = 0; i < N; i++) p[i] = r[i] + beta * p[i];
-    it++;
-  }
+  const cg = runToEnd(conjugateGradientSteps((p, out) => out.set(normal(p)), x, b, {
+    maxIter: maxIt, tol,
+    beforeIteration: (it) => { checkAbort(o); o.onProgress?.(it, maxIt, 'PDF conjugate gradients'); },
+  }));
+  const it = cg.iterations;
   const bg = cropData(convolve(x), pd, dims);
   const local = new Float32Array(n);
   for (let i = 0; i < n; i++) if (mask[i]) local[i] = field[i] - bg[i];
   o.onProgress?.(maxIt, maxIt, 'PDF conjugate gradients');
-  return { local, mask: Uint8Array.from(mask), iterations: it, relativeResidual: rr0 > 0 ? Math.sqrt(rr / rr0) : 0 };
+  return { local, mask: Uint8Array.from(mask), iterations: it, relativeResidual: cg.ref2 > 0 ? Math.sqrt(cg.rr / cg.ref2) : 0 };
 }
 
 /**
@@ -110,10 +99,4 @@ export function pdfWeightsFromMagnitude(magnitude: Float32Array, mask: Uint8Arra
   const w = new Float32Array(magnitude.length);
   for (let i = 0; i < w.length; i++) w[i] = med > 0 ? Math.max(0.5, Math.min(1, magnitude[i] / med)) : 1;
   return w;
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
 }
