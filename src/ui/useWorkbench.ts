@@ -258,8 +258,14 @@ export function useWorkbench() {
 
   const addFiles = useCallback(
     async (files: File[]) => {
+      // a drop can land between the first render and the effect that starts the compute worker: wait for it
+      // rather than drop the files on the floor
+      for (let i = 0; i < 100 && !compute.current; i++) await new Promise((r) => setTimeout(r, 50));
       const c = compute.current;
-      if (!c) return;
+      if (!c) {
+        report(`${files.map((f) => f.name).join(', ')}: not read, the compute worker did not start; reload the page`);
+        return;
+      }
       dispatch({ type: 'loading', on: true });
       // within a batch the first field is the input and later ones are COSMOS orientations; a new input field
       // replaces the example dataset, while a lone mask or sidecar is added to whatever is loaded
