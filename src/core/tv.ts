@@ -77,6 +77,21 @@ function checkParams(lambda: number, mu1: number, mu2: number, maxIter: number, 
 }
 
 /** The solve as steps: yields after each iteration (iterate.ts runs it at once or yielding to a message loop). */
+/**
+ * The padded field, and the data term where W > 0 (the mask), a fraction of the padded box (a sphere in a
+ * 256x256x192 box: 15 % of its 384x384x288 grid): y, v, f and W^2 are kept there only, indexed by `at`; elsewhere
+ * y = D chi and v = 0. A function of its own so the padded W (one box-sized array) is garbage once it returns: a
+ * generator keeps every local of its frame alive until it finishes.
+ */
+function dataOnMask(field: Volume, mask: Volume | undefined, opts: TvOptions) {
+  const { grid: g, f, w } = iterativeInput(field, mask, opts.magnitude, opts.padFactor);
+  let m = 0;
+  for (let i = 0; i < g.n; i++) if (w[i] > 0) m++;
+  const at = new Int32Array(m), fAt = new Float32Array(m), w2At = new Float32Array(m);
+  for (let i = 0, j = 0; i < g.n; i++) if (w[i] > 0) { at[j] = i; fAt[j] = f[i]; w2At[j] = w[i] * w[i]; j++; }
+  return { g, f, at, fAt, w2At };
+}
+
 export function* tvSteps(field: Volume, b0Dir: Vec3, mask?: Volume, opts: TvOptions = {}): Steps<IterativeResult> {
   const lambda = opts.lambda ?? TV_DEFAULTS.lambda;
   const mu1 = (opts.muRatio ?? TV_DEFAULTS.muRatio) * lambda;
@@ -87,7 +102,7 @@ export function* tvSteps(field: Volume, b0Dir: Vec3, mask?: Volume, opts: TvOpti
   const nonlinear = opts.nonlinear ?? false;
   const scale = opts.phaseScale ?? DEFAULT_PHASE_SCALE;
   if (nonlinear && !(scale > 0 && Number.isFinite(scale))) throw new Error(`TV phase scale must be > 0, got ${scale}`);
-  const { grid: g, f, w } = iterativeInput(field, mask, opts.magnitude, opts.padFactor);
+  const { g, f, at, fAt, w2At } = dataOnMask(field, mask, opts);
   const vs = field.voxelSize;
   const fraction = opts.edgeFraction ?? DEFAULT_EDGE_FRACTION;
   // regularised (1) everywhere outside the box: only the magnitude's edges inside the mask are let off
@@ -100,12 +115,7 @@ export function* tvSteps(field: Volume, b0Dir: Vec3, mask?: Volume, opts: TvOpti
   const [ex, ey, ez] = gradientPenaltyAxes(g.pad, vs);
   const hx = g.pad[0] / 2 + 1;
   const n = g.n;
-  // The data term lives where W > 0 (the mask), a fraction of the padded box (a sphere in a 256x256x192 box: 15 % of
-  // its 384x384x288 grid): y, v, f and W^2 are kept there only, indexed by `at`. Elsewhere y = D chi and v = 0.
-  let m = 0;
-  for (let i = 0; i < n; i++) if (w[i] > 0) m++;
-  const at = new Int32Array(m), fAt = new Float32Array(m), w2At = new Float32Array(m), v = new Float32Array(m);
-  for (let i = 0, j = 0; i < n; i++) if (w[i] > 0) { at[j] = i; fAt[j] = f[i]; w2At[j] = w[i] * w[i]; j++; }
+  const v = new Float32Array(at.length);
   // next holds q = y - v between iterations (y starts at the field, v at 0: q = f, so f's buffer is it), and the new
   // chi and then D chi within one
   let chi: Float32Array = new Float32Array(n), next: Float32Array = f;
@@ -154,7 +164,7 @@ export function* tvSteps(field: Volume, b0Dir: Vec3, mask?: Volume, opts: TvOpti
       const mag = Math.sqrt(ax[i] * ax[i] + ay[i] * ay[i] + az[i] * az[i]);
       c[i] = 2 * (mag > t ? 1 - t / mag : 0) - 1;
     }
-    for (let j = 0; j < m; j++) {
+    for (let j = 0; j < at.length; j++) {
       const i = at[j], w2 = w2At[j], fi = fAt[j];
       const t = dchi[i] + v[j];
       let y = (w2 * fi + mu2 * t) / (w2 + mu2);
