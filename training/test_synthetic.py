@@ -2,7 +2,7 @@
 import numpy as np
 
 from dipole import forward_field
-from synthetic import batch_stream, random_b0, random_voxel_size, side_info, simulate, to_net
+from synthetic import MEAN_RANGE, batch_stream, random_b0, random_voxel_size, side_info, simulate, to_net
 
 
 def test_voxel_sizes_and_b0_cover_the_intended_ranges():
@@ -37,6 +37,20 @@ def test_masked_simulation_has_chi_and_field_only_inside_one_support():
     # inside, the field is the dipole field of the masked chi (plus noise at SNR >= 3)
     clean = forward_field(chi, vs, b0)
     assert (field - clean)[support].std() <= 1.1 * clean[support].std() / 3
+
+
+def test_chi_mean_over_the_support_is_drawn_around_zero():
+    # v4: the prior of the (nearly unobservable) mean is centred where brains relative to CSF are
+    rng = np.random.default_rng(5)
+    means = []
+    for p in (0.0, 1.0) * 6:
+        chi, field, vs, b0 = simulate(rng, grid=24, support_p=p)
+        region = field != 0 if p else np.ones(chi.shape, bool)
+        means.append(chi[region].mean())
+    means = np.array(means)
+    assert np.all(np.abs(means) <= MEAN_RANGE[1] + 1e-6)
+    assert means.std() > 0.003  # a range, not one value
+    assert abs(np.median(means)) < 0.008
 
 
 def test_network_layout_is_z_y_x_and_side_info_x_y_z():
