@@ -4,7 +4,7 @@
  * the field strength, the phase scaling (detected, or chosen), and every reason the pipeline cannot run yet, each a
  * message the panel shows. Pure: the panel and the hook call it on every change.
  */
-import type { UnwrapMethod } from '../core/phase/echoCombination';
+import type { OffsetMethod, UnwrapMethod } from '../core/phase/echoCombination';
 import type { BackgroundMethod } from '../core/phase/localFieldPipeline';
 import { describeScaling, detectPhaseScaling, type PhaseScaling } from '../core/phase/phaseScaling';
 import type { Vec3, Volume } from '../core/volume';
@@ -16,6 +16,8 @@ export type ScalingChoice = 'auto' | 'radians' | '0..4095' | '-4096..4095';
 
 export interface PipelineSettings {
   unwrap: UnwrapMethod;
+  /** multi-echo phase offset: smoothed in space (default) or fitted per voxel */
+  offset: OffsetMethod;
   background: BackgroundMethod;
   /** erosion of the automatic brain mask, mm */
   erodeMm: number;
@@ -27,7 +29,7 @@ export interface PipelineSettings {
 }
 
 /** The CLI's defaults (`qsm field`): ROMEO-style unwrapping keeps exact phase values, PDF keeps the brain's edge. */
-export const DEFAULT_PIPELINE: PipelineSettings = { unwrap: 'romeo', background: 'pdf', erodeMm: 0, useLoadedMask: true, echoTimesMs: '', scaling: 'auto' };
+export const DEFAULT_PIPELINE: PipelineSettings = { unwrap: 'romeo', offset: 'smooth', background: 'pdf', erodeMm: 0, useLoadedMask: true, echoTimesMs: '', scaling: 'auto' };
 
 const CHOSEN: Record<Exclude<ScalingChoice, 'auto'>, PhaseScaling> = {
   radians: { kind: 'radians' },

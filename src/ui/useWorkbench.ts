@@ -381,11 +381,11 @@ export function useWorkbench() {
     const c = compute.current;
     const g = phaseGathering.input;
     if (!c || !g) return;
-    const { erodeMm, unwrap, background } = latest.current.pipeline;
+    const { erodeMm, unwrap, offset, background } = latest.current.pipeline;
     dispatch({ type: 'pipeline-progress', progress: { done: 0, total: 1, stage: 'starting' } });
     try {
       const job = c.localField(
-        { phases: g.phases, scaling: g.scaling, magnitudes: g.magnitudes, echoTimes: g.echoTimes, b0Tesla: g.b0Tesla, b0Dir: g.b0Dir, mask: g.mask, erodeMm, unwrap, background },
+        { phases: g.phases, scaling: g.scaling, magnitudes: g.magnitudes, echoTimes: g.echoTimes, b0Tesla: g.b0Tesla, b0Dir: g.b0Dir, mask: g.mask, erodeMm, unwrap, offset, background },
         (done, total, stage) => dispatch({ type: 'pipeline-progress', progress: { done, total, stage } }),
       );
       pipelineJob.current = job.jobId;

@@ -81,7 +81,7 @@ function fieldJob(r: FieldRequest, opts: { onProgress: (d: number, t: number, s:
     {
       mask: r.mask && Uint8Array.from(r.mask.data, (v) => (v > 0 ? 1 : 0)),
       maskOptions: { erodeMm: r.erodeMm },
-      unwrap: r.unwrap, background: r.background, ...opts,
+      unwrap: r.unwrap, offset: r.offset, background: r.background, ...opts,
     },
   );
   const vol = (a: ArrayLike<number>) => withData(like, Float32Array.from(a));

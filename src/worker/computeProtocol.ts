@@ -5,7 +5,7 @@
  * Volumes cross with their buffers transferred, not copied.
  */
 import type { LambdaRule } from '../core/lambdaChoice';
-import type { UnwrapMethod } from '../core/phase/echoCombination';
+import type { OffsetMethod, UnwrapMethod } from '../core/phase/echoCombination';
 import type { BackgroundMethod } from '../core/phase/localFieldPipeline';
 import type { PhaseScaling } from '../core/phase/phaseScaling';
 import type { LCurve } from '../core/lCurve';
@@ -69,6 +69,7 @@ export interface FieldRequest {
   mask?: Volume;
   erodeMm: number;
   unwrap: UnwrapMethod;
+  offset: OffsetMethod;
   background: BackgroundMethod;
 }
 

@@ -5,7 +5,7 @@
  * sidecar (the phase image's, else the magnitude's) with EchoTime; MagneticFieldStrength must be in one of them.
  */
 import { relative } from 'node:path';
-import { UNWRAP_METHODS, type UnwrapMethod } from '../../core/phase/echoCombination';
+import { OFFSET_METHODS, UNWRAP_METHODS, type OffsetMethod, type UnwrapMethod } from '../../core/phase/echoCombination';
 import { BACKGROUND_METHODS, localFieldFromPhase, type BackgroundMethod, type PipelineStep } from '../../core/phase/localFieldPipeline';
 import { countInside } from '../../core/phase/morphology';
 import { detectPhaseScaling, phaseToRadians } from '../../core/phase/phaseScaling';
@@ -23,10 +23,12 @@ import type { Acquisition } from './discover';
 export const PHASE_FLAGS: FlagSpecs = {
   unwrap: { kind: 'value', help: `${UNWRAP_METHODS.join('|')}: phase unwrapping for phase inputs (default romeo)` },
   bg: { kind: 'value', help: `${BACKGROUND_METHODS.join('|')}: background-field removal for phase inputs (default pdf)` },
+  'phase-offset': { kind: 'value', help: `${OFFSET_METHODS.join('|')}: multi-echo phase offset for phase inputs, smoothed in space (default) or fitted per voxel` },
 };
 
 export interface FieldPipeline {
   unwrap: UnwrapMethod;
+  offset: OffsetMethod;
   background: BackgroundMethod;
 }
 
@@ -37,11 +39,11 @@ export function parsePhaseFlags(flags: Flags): FieldPipeline {
     if (!(options as readonly string[]).includes(s)) throw new InputError(`--${name}: expected ${options.join(' or ')}, got "${s}"`);
     return s as T;
   };
-  return { unwrap: pick('unwrap', UNWRAP_METHODS, 'romeo'), background: pick('bg', BACKGROUND_METHODS, 'pdf') };
+  return { unwrap: pick('unwrap', UNWRAP_METHODS, 'romeo'), offset: pick('phase-offset', OFFSET_METHODS, 'smooth'), background: pick('bg', BACKGROUND_METHODS, 'pdf') };
 }
 
 /** What the sidecars record (and a resumed run compares) about the phase -> field step. */
-export const fieldPipelineRecord = (p: FieldPipeline) => ({ Unwrap: p.unwrap, BackgroundRemoval: p.background });
+export const fieldPipelineRecord = (p: FieldPipeline) => ({ Unwrap: p.unwrap, PhaseOffset: p.offset, BackgroundRemoval: p.background });
 
 export interface EchoInput {
   echo: number;
@@ -139,6 +141,7 @@ export function localFieldFromEchoes(acq: Acquisition, bidsDir: string, flags: F
       {
         mask: given ? Uint8Array.from(given.data, (v) => (v > 0 ? 1 : 0)) : undefined,
         unwrap: pipeline.unwrap,
+        offset: pipeline.offset,
         background: pipeline.background,
         onStep: (step: PipelineStep) => {
           bar?.finish();

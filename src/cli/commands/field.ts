@@ -4,7 +4,7 @@
  * are written as soon as they exist, so a failing later step loses nothing already computed.
  */
 import { brainMaskFromMagnitude, combineMagnitudes } from '../../core/phase/brainMask';
-import { totalFieldHz, UNWRAP_METHODS, type UnwrapMethod } from '../../core/phase/echoCombination';
+import { OFFSET_METHODS, totalFieldHz, UNWRAP_METHODS, type OffsetMethod, type UnwrapMethod } from '../../core/phase/echoCombination';
 import { hzToPpm } from '../../core/phase/hzToPpm';
 import { BACKGROUND_METHODS, type BackgroundMethod } from '../../core/phase/localFieldPipeline';
 import { countInside } from '../../core/phase/morphology';
@@ -30,6 +30,7 @@ export const FIELD_FLAGS: FlagSpecs = {
   erode: { kind: 'value', help: 'MM: erode the automatic mask by this many mm (default 0)' },
   unwrap: { kind: 'value', help: `${UNWRAP_METHODS.join('|')}: phase unwrapping (default romeo)` },
   bg: { kind: 'value', help: `${BACKGROUND_METHODS.join('|')}: background-field removal (default pdf)` },
+  'phase-offset': { kind: 'value', help: `${OFFSET_METHODS.join('|')}: multi-echo phase offset smoothed in space before the fit through it (MCPC-3D-S-like, default), or fitted per voxel as an intercept` },
   'phase-range': { kind: 'value', help: 'rad|MIN,MAX: phase units: radians, or integers MIN..MAX spanning one turn (default: detected)' },
   b0dir: { kind: 'value', help: 'x,y,z: B0 direction in voxel axes, for PDF (default: from the header)' },
   out: { kind: 'value', required: true, help: 'LOCAL.nii[.gz]: local field (ppm) inside the final mask' },
@@ -101,6 +102,7 @@ export async function fieldCommand(argv: string[], ctx: CommandContext): Promise
   const flags = parseFlags(argv, FIELD_FLAGS);
   const unwrap = choice<UnwrapMethod>(flags, 'unwrap', UNWRAP_METHODS, 'romeo');
   const bg = choice<BackgroundMethod>(flags, 'bg', BACKGROUND_METHODS, 'pdf');
+  const offset = choice<OffsetMethod>(flags, 'phase-offset', OFFSET_METHODS, 'smooth');
   const erodeMm = flags.number('erode', { min: 0, max: 100 }) ?? 0;
   const b0Flag = flags.number('b0', { min: Number.MIN_VALUE, max: 30 });
   const teFlag = flags.string('te') !== undefined ? parseEchoTimes(flags.string('te')!) : undefined;
@@ -160,8 +162,8 @@ export async function fieldCommand(argv: string[], ctx: CommandContext): Promise
   const maskOut = flags.string('out-mask');
   if (maskOut) writeVolumeFile(maskOut, withData(ref, Float32Array.from(mask)), { description: 'qsm field: brain mask', sformCode, datatype: 'uint8' });
 
-  const total = await withProgress(ctx, `total field (${unwrap}, ${E} echo${E > 1 ? 'es' : ''})`, (onProgress) =>
-    totalFieldHz({ phases, magnitudes: mags, echoTimes: tes, dims, voxelSize, mask }, { unwrap, onProgress }));
+  const total = await withProgress(ctx, `total field (${unwrap}, ${E} echo${E > 1 ? `es, offset ${offset}` : ''})`, (onProgress) =>
+    totalFieldHz({ phases, magnitudes: mags, echoTimes: tes, dims, voxelSize, mask }, { unwrap, offset, onProgress }));
   const totalPpm = hzToPpm(total.fieldHz, b0);
   const totalOut = flags.string('out-total');
   if (totalOut) writeVolumeFile(totalOut, withData(ref, totalPpm), { description: `qsm field: total field (ppm), ${unwrap}`, sformCode });

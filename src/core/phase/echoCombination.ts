@@ -10,11 +10,15 @@
  *   consistent (the offset and the harmonic error are the same function of TE as the data) but values are not exact.
  *
  * Then a weighted least-squares line over TE with intercept, weight magnitude^2 (phase noise variance ~ 1/m^2),
- * absorbs the offset: f = slope / 2 pi. One echo has no intercept: f = unwrapped phi_1 / (2 pi TE_1), offset 0.
+ * estimates the offset per voxel. With offset 'smooth' (the default) that offset is smoothed in space
+ * (phaseOffset.ts, as MCPC-3D-S) and the field is the weighted line through it, f = slope / 2 pi, which is 2.45x
+ * less noisy for 4 echoes at 4-16 ms; with 'fit' the per-voxel line's own slope is the field. One echo has no
+ * intercept: f = unwrapped phi_1 / (2 pi TE_1), offset 0.
  */
 import { checkAbort, type ProgressOptions } from '../progress';
 import type { Vec3 } from '../volume';
 import { laplacianUnwrap } from './laplacianUnwrap';
+import { DEFAULT_OFFSET_SIGMA_MM, fitThroughOffset, smoothPhaseOffset } from './phaseOffset';
 import { romeoUnwrap } from './romeoUnwrap';
 import { wrapToPi } from './wrap';
 
@@ -33,8 +37,15 @@ export interface EchoData {
   mask: Uint8Array;
 }
 
+export type OffsetMethod = 'smooth' | 'fit';
+export const OFFSET_METHODS: readonly OffsetMethod[] = ['smooth', 'fit'];
+
 export interface TotalFieldOptions extends ProgressOptions {
   unwrap?: UnwrapMethod;
+  /** how the phase offset is removed with 2 or more echoes (default 'smooth') */
+  offset?: OffsetMethod;
+  /** the offset's Gaussian smoothing, mm (default 5) */
+  offsetSigmaMm?: number;
   /** Laplacian unwrapping's padding (default 1.5) */
   padFactor?: number;
 }
@@ -42,7 +53,7 @@ export interface TotalFieldOptions extends ProgressOptions {
 export interface TotalField {
   /** Hz, 0 outside the mask */
   fieldHz: Float32Array;
-  /** the fitted phase offset (radians) at TE = 0; 0 for one echo */
+  /** the phase offset (radians) at TE = 0 the field was fitted through (smoothed or per voxel); 0 for one echo */
   offset: Float32Array;
   /** unwrapped phase per echo (radians), 0 outside the mask */
   unwrapped: Float32Array[];
@@ -107,10 +118,17 @@ export function totalFieldHz(d: EchoData, o: TotalFieldOptions = {}): TotalField
     return { fieldHz, offset: new Float32Array(n), unwrapped };
   }
   const fit = fitLines(unwrapped, d.magnitudes, tes, mask);
+  let { slope, offset } = fit;
+  if ((o.offset ?? 'smooth') === 'smooth') {
+    const weight = new Float32Array(n);
+    for (const m of d.magnitudes) for (let i = 0; i < n; i++) weight[i] += m[i] * m[i];
+    offset = smoothPhaseOffset(fit.offset, weight, mask, d.dims, d.voxelSize, o.offsetSigmaMm ?? DEFAULT_OFFSET_SIGMA_MM, sub(E, E + 1));
+    slope = fitThroughOffset(unwrapped, d.magnitudes, tes, mask, offset);
+  }
   const fieldHz = new Float32Array(n);
-  for (let i = 0; i < n; i++) if (mask[i]) fieldHz[i] = fit.slope[i] / (2 * Math.PI);
+  for (let i = 0; i < n; i++) if (mask[i]) fieldHz[i] = slope[i] / (2 * Math.PI);
   o.onProgress?.(E + 1, E + 1, 'fitting over echo times');
-  return { fieldHz, offset: fit.offset, unwrapped };
+  return { fieldHz, offset, unwrapped };
 }
 
 /** phi + 2 pi k closest to offset + rate * te, inside the mask. */

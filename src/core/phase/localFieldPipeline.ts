@@ -6,7 +6,7 @@
 import { checkAbort, type ProgressOptions } from '../progress';
 import type { Vec3, Volume } from '../volume';
 import { brainMaskFromMagnitude, combineMagnitudes, type BrainMaskOptions } from './brainMask';
-import { totalFieldHz, type UnwrapMethod } from './echoCombination';
+import { totalFieldHz, type OffsetMethod, type UnwrapMethod } from './echoCombination';
 import { hzToPpm } from './hzToPpm';
 import { pdf, pdfWeightsFromMagnitude, type PdfOptions } from './pdf';
 import { vsharp, type VsharpOptions } from './vsharp';
@@ -31,6 +31,9 @@ export interface LocalFieldOptions extends ProgressOptions {
   mask?: Uint8Array;
   maskOptions?: BrainMaskOptions;
   unwrap?: UnwrapMethod;
+  /** the multi-echo phase offset (echoCombination.ts; default 'smooth') */
+  offset?: OffsetMethod;
+  /** default 'pdf', as `qsm field`, `qsm bids` and the workbench (V-SHARP lost to it on the head phantom, README) */
   background?: BackgroundMethod;
   vsharp?: Omit<VsharpOptions, keyof ProgressOptions>;
   pdf?: Omit<PdfOptions, keyof ProgressOptions>;
@@ -79,13 +82,13 @@ export function localFieldFromPhase(
   checkAbort(o);
   const tf = totalFieldHz(
     { phases: input.phases.map((v) => v.data), magnitudes: input.magnitudes.map((v) => v.data), echoTimes: input.echoTimes, dims, voxelSize, mask },
-    { ...progressFor('total field'), unwrap: o.unwrap },
+    { ...progressFor('total field'), unwrap: o.unwrap, offset: o.offset },
   );
   const totalPpm = hzToPpm(tf.fieldHz, input.b0Tesla);
   checkAbort(o);
   const bgp = progressFor('background removal');
   let bg;
-  if ((o.background ?? 'vsharp') === 'pdf') {
+  if ((o.background ?? 'pdf') === 'pdf') {
     // clamped magnitude weights (pdfWeightsFromMagnitude); pdf.weights overrides them
     const weights = pdfWeightsFromMagnitude(combineMagnitudes(input.magnitudes.map((m) => m.data)), mask);
     bg = pdf(totalPpm, mask, dims, voxelSize, input.b0Dir, { weights, ...o.pdf, ...bgp });

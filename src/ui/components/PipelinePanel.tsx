@@ -108,6 +108,13 @@ export function PipelinePanel(p: Props) {
             <option value="laplacian">Laplacian (fast)</option>
           </select>
         </label>
+        <label className="num" title="With two or more echoes: the phase at TE = 0 smoothed in space and the field fitted through it (MCPC-3D-S-like, less noise), or an intercept fitted in every voxel">
+          <span>phase offset</span>
+          <select value={s.offset} data-testid="pipeline-offset" disabled={busy} onChange={(e) => set({ offset: e.target.value as PipelineSettings['offset'] })}>
+            <option value="smooth">smoothed (5 mm)</option>
+            <option value="fit">fitted per voxel</option>
+          </select>
+        </label>
         <label className="num">
           <span>background removal</span>
           <select value={s.background} data-testid="pipeline-bg" disabled={busy} onChange={(e) => set({ background: e.target.value as PipelineSettings['background'] })}>
