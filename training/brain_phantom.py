@@ -50,6 +50,19 @@ FS_RANGES = {
     31: (0.0, 0.08), 63: (0.0, 0.08),  # choroid plexus (calcifications make it paramagnetic)
 }
 CORTEX = (0.0, 0.05)  # Destrieux parcels (label >= 1000)
+T1_FILE = "norm.mgz"  # the FreeSurfer subject's T1 on the segmentation's grid
+# Phantom versions (recorded in checkpoints as "phantom"): p1 per-label values, smooth texture, veins, SN/RN nuclei;
+# p2 adds (issue 9, cause 6) texture that follows the subject's T1 within each label (myelin and iron make T1w
+# intensity and chi co-vary: brighter white matter more diamagnetic, brighter grey matter more paramagnetic), iron
+# gradients across the deep grey nuclei, and focal lesions: calcifications (diamagnetic) and bleeds (paramagnetic).
+PHANTOM_VERSION = "p2"
+DEEP_GREY = (10, 49, 11, 50, 12, 51, 13, 52)  # thalamus, caudate, putamen, pallidum
+WHITE_MATTER = (2, 41, 7, 46, 251, 252, 253, 254, 255, 16)
+T1_TEXTURE_PPM = (0.0, 0.008)  # per unit z-score of T1 within a label
+IRON_GRADIENT = 0.4  # relative change of a nucleus' chi across it, drawn in -0.4..0.4
+CALCIFICATION = (-0.3, -0.05)
+BLEED = (0.2, 1.0)
+LESION_RADIUS_MM = (1.0, 4.0)
 NUCLEUS = (0.10, 0.20)  # substantia nigra / red nucleus
 VEIN = (0.2, 0.5)
 VENTRAL_DC = (28, 60)
@@ -98,6 +111,57 @@ def load_fs_labels():
     img = nib.load(os.path.join(DATA, FS_FILE))
     seg = np.asarray(img.dataobj).astype(np.int32)
     return _crop_to_brain(seg, img.affine, seg > 0)
+
+
+_T1_CACHE = {}
+
+
+def load_fs_t1():
+    """norm.mgz cropped like load_fs_labels (same grid as the segmentation)."""
+    if "t1" not in _T1_CACHE:
+        seg_img = nib.load(os.path.join(DATA, FS_FILE))
+        seg = np.asarray(seg_img.dataobj).astype(np.int32)
+        t1 = np.asarray(nib.load(os.path.join(DATA, T1_FILE)).dataobj).astype(np.float32)
+        _T1_CACHE["t1"] = _crop_to_brain(t1, seg_img.affine, seg > 0)[0]
+    return _T1_CACHE["t1"]
+
+
+def _t1_zscore_within_labels(t1, seg, vs):
+    """T1 (lightly smoothed) as a z-score within each label (0 outside the brain), clipped to +-3."""
+    t = gaussian_filter(t1, [0.7 / d for d in vs])
+    labels, inv = np.unique(seg, return_inverse=True)
+    inv = inv.reshape(seg.shape)
+    cnt = np.bincount(inv.ravel()).astype(np.float64)
+    mean = np.bincount(inv.ravel(), t.ravel()) / cnt
+    var = np.bincount(inv.ravel(), (t.ravel() - mean[inv.ravel()]) ** 2) / cnt
+    z = (t - mean[inv]) / np.sqrt(var[inv] + 1e-6)
+    z[seg == 0] = 0
+    return np.clip(z, -3, 3).astype(np.float32)
+
+
+def _rich_anatomy(rng, chi, seg, aff, t1):
+    """p2's additions, in place: T1-following texture, iron gradients in the deep grey nuclei, focal lesions."""
+    vs = _voxel_size(aff)
+    mask = seg > 0
+    z = _t1_zscore_within_labels(t1, seg, vs)
+    wm = np.isin(seg, WHITE_MATTER)
+    grey = mask & ~wm & ~np.isin(seg, [4, 43, 5, 44, 14, 15, 24])  # cortex and nuclei, not CSF
+    for region, sign in ((wm, -1.0), (grey, 1.0)):
+        flip = -1.0 if rng.random() < 0.2 else 1.0  # the relation is a tendency, not a law
+        chi[region] += sign * flip * rng.uniform(*T1_TEXTURE_PPM) * z[region]
+    for lab in DEEP_GREY:
+        vox = np.argwhere(seg == lab)
+        if len(vox) < 2:
+            continue
+        proj = (vox * vs) @ unit(rng.normal(size=3))
+        proj = 2 * (proj - proj.min()) / max(proj.max() - proj.min(), 1e-6) - 1  # -1..1 across the nucleus
+        chi[tuple(vox.T)] *= 1 + rng.uniform(-IRON_GRADIENT, IRON_GRADIENT) * proj
+    inside = np.argwhere(mask)
+    for _ in range(rng.integers(0, 5)):
+        c = inside[rng.integers(len(inside))]
+        centre = aff[:3, :3] @ c + aff[:3, 3]
+        value = rng.uniform(*CALCIFICATION) if rng.random() < 0.4 else rng.uniform(*BLEED)
+        _paint_ellipsoid(chi, aff, centre, rng.uniform(*LESION_RADIUS_MM, size=3), value, mask)
 
 
 def load_mni_labels():
@@ -158,8 +222,8 @@ def _add_veins(rng, chi, mask, affine, n):
             p, d = q, unit(d + 0.6 * rng.normal(size=3))
 
 
-def fs_phantom(rng, seg_aff=None):
-    """A random chi phantom of the FreeSurfer (training) subject."""
+def fs_phantom(rng, seg_aff=None, t1=None):
+    """A random chi phantom of the FreeSurfer (training) subject (PHANTOM_VERSION says what it holds)."""
     seg, aff = seg_aff if seg_aff is not None else load_fs_labels()
     vs = _voxel_size(aff)
     chi = np.zeros(seg.shape, np.float32)
@@ -176,6 +240,8 @@ def fs_phantom(rng, seg_aff=None):
             centre = aff[:3, :3] @ c + aff[:3, 3]
             _paint_ellipsoid(chi, aff, centre, rng.uniform(2, 5, size=3), rng.uniform(*NUCLEUS), seg == lab)
     chi += _texture(rng, seg.shape, vs, rng.uniform(0.003, 0.012), rng.uniform(1.0, 3.0)) * mask
+    if PHANTOM_VERSION != "p1":
+        _rich_anatomy(rng, chi, seg, aff, load_fs_t1() if t1 is None else t1)
     _add_veins(rng, chi, mask, aff, rng.integers(15, 40))
     chi *= rng.uniform(0.8, 1.25)
     return Phantom(chi * mask, mask, aff)

@@ -53,3 +53,29 @@ def test_training_stream_reads_only_the_freesurfer_subject(monkeypatch):
     assert field.shape == chi.shape == mask.shape == (2, 1, 16, 16, 16) and side.shape == (2, 6)
     assert np.all(field[mask == 0] == 0)  # a local field map is zero outside the brain
     assert mask.mean() >= 0.3
+
+
+def test_t1_zscore_is_standardised_within_each_label():
+    seg, aff = bp.load_fs_labels()
+    z = bp._t1_zscore_within_labels(bp.load_fs_t1(), seg, np.linalg.norm(aff[:3, :3], axis=0))
+    assert z.shape == seg.shape and np.all(z[seg == 0] == 0)
+    for lab in (2, 41, 12, 10):
+        v = z[seg == lab]
+        assert abs(v.mean()) < 0.05 and 0.85 < v.std() < 1.05
+
+
+def test_rich_phantom_follows_the_t1_and_varies_across_nuclei():
+    seg, aff = bp.load_fs_labels()
+    t1 = bp.load_fs_t1()
+    vs = np.linalg.norm(aff[:3, :3], axis=0)
+    chi = np.zeros(seg.shape, np.float32)
+    chi[np.isin(seg, bp.DEEP_GREY)] = 0.1
+    bp._rich_anatomy(np.random.default_rng(3), chi, seg, aff, t1)
+    z = bp._t1_zscore_within_labels(t1, seg, vs)
+    wm = np.isin(seg, bp.WHITE_MATTER)
+    quiet = wm & (np.abs(chi) < 0.05)  # leave out lesions, whose values dwarf the texture
+    assert quiet.sum() > 0.95 * wm.sum()
+    assert abs(np.corrcoef(chi[quiet], z[quiet])[0, 1]) > 0.9  # texture that follows the anatomy (either sign)
+    put = chi[seg == 12]
+    assert put.std() > 0.003 and put.min() > 0.1 * (1 - bp.IRON_GRADIENT) - 0.03
+    assert np.all(chi[seg == 0] == 0)

@@ -31,6 +31,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from qsm_net import INPUT_SCALE, OUTPUT_SCALE, build, decoder_param_names  # noqa: E402
+from brain_phantom import PHANTOM_VERSION  # noqa: E402
 from synthetic import GENERATOR  # noqa: E402
 
 LOG_FIELDS = ["step", "samples", "elapsed_s", "utc", "train_loss", "lr", "val_synth_loss", "val_synth_nrmse",
@@ -262,6 +263,7 @@ def main(argv=None):
                 "samples": samples, "elapsed": elapsed, "resumes": resumes, "init": a.init,
                 "threads": a.threads, "torch": torch.__version__, "argv": sys.argv,
                 "input_scale": INPUT_SCALE, "output_scale": OUTPUT_SCALE, "loss": a.loss, "generator": GENERATOR,
+                "phantom": PHANTOM_VERSION if a.stage == "finetune" else None,
                 "grid": a.grid, "bf16": bool(a.bf16), "symmetries": a.symmetries, "cycle_samples": a.cycle_samples,
                 "decay_samples": a.decay_samples, "max_samples": a.max_samples,
                 "patches_per_sim": a.patches_per_sim}
