@@ -53,7 +53,7 @@ describe('qsm field', () => {
     expect(r.err).toMatch(/integers, taken as 0\.\.4095/);
     expect(r.err).toMatch(/4 echoes, TE 4\.00, 8\.00, 12\.00, 16\.00 ms \(.*phase4d\.json\), B0 3 T/);
     expect(r.err).toMatch(/mask: done in/);
-    expect(r.err).toMatch(/total field \(romeo, 4 echoes\): done in/);
+    expect(r.err).toMatch(/total field \(romeo, 4 echoes, offset smooth\): done in/);
     expect(r.err).toMatch(/background removal \(pdf\): done in/);
     const local = readVol('local.nii.gz'), mask = readVol('mask.nii.gz'), total = readVol('total.nii');
     expect(mask.facts.datatype).toBe('uint8');
@@ -72,6 +72,20 @@ describe('qsm field', () => {
     expect(r.err).toMatch(/radians/);
     expect(r.err).toMatch(/taken to be in milliseconds/);
     expect(readVol('local2.nii').volume.dims).toEqual(dims);
+  });
+  it('--phase-offset fit keeps the per-voxel intercept, and says so; an unknown choice is refused', async () => {
+    const r = await runCli('field', '--phase', p('phase4d.nii'), '--magnitude', p('mag4d.nii'), '--phase-offset', 'fit', '--out-total', p('total_fit.nii'), '--out', p('local_fit.nii'));
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/total field \(romeo, 4 echoes, offset fit\): done in/);
+    // the two differ only by the offset's noise: the same field to well within the phantom's noise
+    const fit = readVol('total_fit.nii').volume.data, smooth = readVol('total.nii').volume.data;
+    const m = Uint8Array.from(readVol('mask.nii.gz').volume.data);
+    expect(nrmseInside(fit, smooth, m)).toBeGreaterThan(0);
+    expect(nrmseInside(fit, smooth, m)).toBeLessThan(5);
+    const bad = await runCli('field', '--phase', p('phase4d.nii'), '--magnitude', p('mag4d.nii'), '--phase-offset', 'mcpc', '--out', p('local_bad.nii'));
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toMatch(/--phase-offset/);
+    expect(existsSync(p('local_bad.nii'))).toBe(false);
   });
   it('--te and --b0 instead of sidecars; --phase-range for an unusual integer range; --mask', async () => {
     writeFileSync(p('mask_given.nii'), writeNifti(h.brain.mask));
