@@ -11,21 +11,9 @@ import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { conv3dImpls, conv3dFlops } from '../src/model/conv3d';
 import { useBackend } from '../src/model/testUtils';
+import { meanMs } from './tensorTiming';
 
-async function seconds(fn: () => tf.Tensor, minMs = 1500): Promise<number> {
-  const warm = fn();
-  await warm.data();
-  warm.dispose();
-  let n = 0;
-  const t0 = performance.now();
-  while (performance.now() - t0 < minMs || n < 2) {
-    const y = fn();
-    await y.data();
-    y.dispose();
-    n++;
-  }
-  return (performance.now() - t0) / 1000 / n;
-}
+const seconds = async (fn: () => tf.Tensor) => (await meanMs(fn)) / 1000;
 
 async function main() {
   const specs = process.argv.slice(2).length ? process.argv.slice(2) : ['64,16', '32,32', '16,64'];

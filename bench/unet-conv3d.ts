@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { conv3dImpls, conv3dFlops, type Conv3dImplName } from '../src/model/conv3d';
 import { useBackend } from '../src/model/testUtils';
 import type { BackendName } from '../src/model/startBackend';
+import { meanMs } from './tensorTiming';
 
 type Shape5 = [number, number, number, number, number];
 const layers: { name: string; x: Shape5; w: Shape5 }[] = [
@@ -13,21 +14,6 @@ const layers: { name: string; x: Shape5; w: Shape5 }[] = [
   { name: 'enc1.conv2 16^3 32->32', x: [1, 16, 16, 16, 32], w: [3, 3, 3, 32, 32] },
   { name: 'enc2.conv2  8^3 64->64', x: [1, 8, 8, 8, 64], w: [3, 3, 3, 64, 64] },
 ];
-
-async function timeIt(fn: () => tf.Tensor, minMs = 1500): Promise<number> {
-  const warm = fn();
-  await warm.data();
-  warm.dispose();
-  let n = 0;
-  const t0 = performance.now();
-  while (performance.now() - t0 < minMs || n < 2) {
-    const y = fn();
-    await y.data();
-    y.dispose();
-    n++;
-  }
-  return (performance.now() - t0) / n;
-}
 
 async function main() {
   const backends = (process.argv[2] ?? 'wasm,cpu').split(',') as BackendName[];
@@ -40,7 +26,7 @@ async function main() {
       const flops = conv3dFlops(layer.x, layer.w);
       for (const impl of Object.keys(conv3dImpls) as Conv3dImplName[]) {
         // the stock cpu conv3d takes many seconds per call on the bigger layers: time it once
-        const ms = await timeIt(() => conv3dImpls[impl](x, w, b), backend === 'cpu' ? 0 : 1500);
+        const ms = await meanMs(() => conv3dImpls[impl](x, w, b), backend === 'cpu' ? 0 : 1500);
         console.log(`${backend.padEnd(5)} ${layer.name.padEnd(24)} ${impl.padEnd(13)} ${(flops / ms / 1e6).toFixed(2).padStart(7)} GFLOP/s  (${ms.toFixed(1)} ms)`);
       }
       tf.dispose([x, w, b]);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { fitPolynomial } from '../polynomialFit';
 import { seededRng } from '../phantomRandom';
 import type { Vec3 } from '../volume';
+import { sampleGrid } from './testGrid';
 import { totalFieldHz } from './echoCombination';
 import { fitThroughOffset, smoothPhaseOffset } from './phaseOffset';
 import { wrapArray, wrapToPi } from './wrap';
@@ -13,11 +14,7 @@ const vs: Vec3 = [1.5, 1.5, 2];
 const n = dims[0] * dims[1] * dims[2];
 const TWO_PI = 2 * Math.PI;
 
-function grid(f: (x: number, y: number, z: number) => number): Float32Array {
-  const out = new Float32Array(n);
-  for (let z = 0; z < dims[2]; z++) for (let y = 0; y < dims[1]; y++) for (let x = 0; x < dims[0]; x++) out[x + dims[0] * (y + dims[1] * z)] = f(x, y, z);
-  return out;
-}
+const grid = (f: (x: number, y: number, z: number) => number) => sampleGrid(dims, f);
 const mask = Uint8Array.from(grid((x, y, z) => (((x - 15.5) / 14) ** 2 + ((y - 13.5) / 12) ** 2 + ((z - 10.5) / 9.5) ** 2 <= 1 ? 1 : 0)));
 const rng = seededRng(7);
 const gauss = () => rng.normal();

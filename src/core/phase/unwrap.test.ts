@@ -1,6 +1,7 @@
 // Unwrapping and echo combination on wrapped smooth phase with known truth.
 import { describe, expect, it } from 'vitest';
 import type { Vec3 } from '../volume';
+import { sampleGrid } from './testGrid';
 import { totalFieldHz } from './echoCombination';
 import { laplacianUnwrap } from './laplacianUnwrap';
 import { romeoUnwrap } from './romeoUnwrap';
@@ -11,11 +12,7 @@ const vs: Vec3 = [1, 1.1, 1.4];
 const n = dims[0] * dims[1] * dims[2];
 const TWO_PI = 2 * Math.PI;
 
-function grid(f: (x: number, y: number, z: number) => number): Float32Array {
-  const out = new Float32Array(n);
-  for (let z = 0; z < dims[2]; z++) for (let y = 0; y < dims[1]; y++) for (let x = 0; x < dims[0]; x++) out[x + dims[0] * (y + dims[1] * z)] = f(x, y, z);
-  return out;
-}
+const grid = (f: (x: number, y: number, z: number) => number) => sampleGrid(dims, f);
 const ellipsoid = Uint8Array.from(grid((x, y, z) => (((x - 14.5) / 13) ** 2 + ((y - 12.5) / 11) ** 2 + ((z - 9.5) / 8.5) ** 2 <= 1 ? 1 : 0)));
 // about 12 turns across the grid, gradients up to ~2 rad per voxel
 const smooth = grid((x, y, z) => 0.9 * x - 0.5 * y + 0.02 * (x - 15) * (y - 13) + 3 * Math.sin(0.2 * z + 0.1 * x) + 0.01 * (z - 10) ** 2);
