@@ -17,6 +17,7 @@ import type { Flags, FlagSpecs } from '../args';
 import type { CommandContext } from '../context';
 import { readSidecarFor } from '../files';
 import { readInput, readMask } from '../inputs';
+import { phaseOffsetNote } from '../phaseOffsetNote';
 import type { ProgressBar } from '../progress';
 import type { Acquisition } from './discover';
 
@@ -155,6 +156,8 @@ export function localFieldFromEchoes(acq: Acquisition, bidsDir: string, flags: F
     bar?.abandon();
     throw e;
   }
+  const offsetNote = phaseOffsetNote(result.offsetDeparture);
+  if (offsetNote) ctx.err(offsetNote);
   const inside = countInside(result.localMask);
   if (inside === 0) throw new InputError(`background removal left no voxel of the brain mask (${countInside(result.mask)} voxels before)`);
   ctx.err(`note: local field in ${inside} voxels (brain mask ${given ? `from ${rel(acq.mask!)}` : `from the magnitude, threshold ${result.maskThreshold?.toPrecision(3)}`})`);

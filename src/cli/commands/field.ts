@@ -4,6 +4,7 @@
  * are written as soon as they exist, so a failing later step loses nothing already computed.
  */
 import { brainMaskFromMagnitude, combineMagnitudes } from '../../core/phase/brainMask';
+import { phaseOffsetNote } from '../phaseOffsetNote';
 import { OFFSET_METHODS, totalFieldHz, UNWRAP_METHODS, type OffsetMethod, type UnwrapMethod } from '../../core/phase/echoCombination';
 import { hzToPpm } from '../../core/phase/hzToPpm';
 import { BACKGROUND_METHODS, type BackgroundMethod } from '../../core/phase/localFieldPipeline';
@@ -164,6 +165,8 @@ export async function fieldCommand(argv: string[], ctx: CommandContext): Promise
 
   const total = await withProgress(ctx, `total field (${unwrap}, ${E} echo${E > 1 ? `es, offset ${offset}` : ''})`, (onProgress) =>
     totalFieldHz({ phases, magnitudes: mags, echoTimes: tes, dims, voxelSize, mask }, { unwrap, offset, onProgress }));
+  const offsetNote = phaseOffsetNote(total.offsetDeparture);
+  if (offsetNote) ctx.err(offsetNote);
   const totalPpm = hzToPpm(total.fieldHz, b0);
   const totalOut = flags.string('out-total');
   if (totalOut) writeVolumeFile(totalOut, withData(ref, totalPpm), { description: `qsm field: total field (ppm), ${unwrap}`, sformCode });

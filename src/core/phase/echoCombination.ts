@@ -18,7 +18,7 @@
 import { checkAbort, type ProgressOptions } from '../progress';
 import type { Vec3 } from '../volume';
 import { laplacianUnwrap } from './laplacianUnwrap';
-import { DEFAULT_OFFSET_SIGMA_MM, fitThroughOffset, smoothPhaseOffset } from './phaseOffset';
+import { DEFAULT_OFFSET_SIGMA_MM, fitThroughOffset, offsetDeparture, smoothPhaseOffset } from './phaseOffset';
 import { romeoUnwrap } from './romeoUnwrap';
 import { wrapToPi } from './wrap';
 
@@ -57,6 +57,9 @@ export interface TotalField {
   offset: Float32Array;
   /** unwrapped phase per echo (radians), 0 outside the mask */
   unwrapped: Float32Array[];
+  /** with a smoothed offset and 3+ echoes, its departure from the per-voxel intercepts in units of their noise
+   * (phaseOffset.ts offsetDeparture; about 0.7 when the offset is smooth) */
+  offsetDeparture?: number;
 }
 
 export function checkEchoData(d: EchoData): void {
@@ -119,16 +122,18 @@ export function totalFieldHz(d: EchoData, o: TotalFieldOptions = {}): TotalField
   }
   const fit = fitLines(unwrapped, d.magnitudes, tes, mask);
   let { slope, offset } = fit;
+  let departure: number | undefined;
   if ((o.offset ?? 'smooth') === 'smooth') {
     const weight = new Float32Array(n);
     for (const m of d.magnitudes) for (let i = 0; i < n; i++) weight[i] += m[i] * m[i];
     offset = smoothPhaseOffset(fit.offset, weight, mask, d.dims, d.voxelSize, o.offsetSigmaMm ?? DEFAULT_OFFSET_SIGMA_MM, sub(E, E + 1));
     slope = fitThroughOffset(unwrapped, d.magnitudes, tes, mask, offset);
+    departure = offsetDeparture(unwrapped, d.magnitudes, tes, mask, fit, offset);
   }
   const fieldHz = new Float32Array(n);
   for (let i = 0; i < n; i++) if (mask[i]) fieldHz[i] = slope[i] / (2 * Math.PI);
   o.onProgress?.(E + 1, E + 1, 'fitting over echo times');
-  return { fieldHz, offset, unwrapped };
+  return { fieldHz, offset, unwrapped, ...(departure !== undefined && Number.isFinite(departure) ? { offsetDeparture: departure } : {}) };
 }
 
 /** phi + 2 pi k closest to offset + rate * te, inside the mask. */

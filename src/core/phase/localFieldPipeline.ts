@@ -51,6 +51,8 @@ export interface LocalFieldResult {
   localPpm: Float32Array;
   /** where the local field is valid (V-SHARP erodes the mask) */
   localMask: Uint8Array;
+  /** the smoothed phase offset's departure from the per-voxel intercepts (echoCombination.ts TotalField) */
+  offsetDeparture?: number;
 }
 
 export type PipelineStep = 'mask' | 'total field' | 'background removal';
@@ -95,5 +97,5 @@ export function localFieldFromPhase(
   } else {
     bg = vsharp(totalPpm, mask, dims, voxelSize, { ...o.vsharp, ...bgp });
   }
-  return { mask, maskThreshold, unwrapped: tf.unwrapped, totalHz: tf.fieldHz, totalPpm, localPpm: bg.local, localMask: bg.mask };
+  return { mask, maskThreshold, unwrapped: tf.unwrapped, totalHz: tf.fieldHz, totalPpm, localPpm: bg.local, localMask: bg.mask, offsetDeparture: tf.offsetDeparture };
 }

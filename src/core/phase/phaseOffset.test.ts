@@ -96,6 +96,17 @@ describe('the field fitted through a smooth offset', () => {
     expect(smooth / throughOffset).toBeGreaterThan(0.93);
     expect(smooth / throughOffset).toBeLessThan(1.15);
   });
+  it('reports how far the smoothed offset departs from the per-voxel intercepts, in units of their noise', () => {
+    const smooth = totalFieldHz(data, { unwrap: 'romeo' }).offsetDeparture!;
+    // chi^2(1) median over chi^2(2) / 2 median = 0.455 / 0.693 for a smooth offset
+    expect(smooth).toBeGreaterThan(0.4);
+    expect(smooth).toBeLessThan(1.0);
+    // an offset with steps (as a coil-combination singularity leaves) is not what smoothing can follow
+    const stepped = grid((x, y) => 2.5 + 0.3 * x - 0.2 * y + (Math.sin(0.9 * x + 0.7 * y) > 0 ? 1.2 : 0));
+    const ph = tes.map((te) => wrapArray(Float32Array.from(hz, (f, i) => stepped[i] + TWO_PI * f * te + noise * gauss())));
+    expect(totalFieldHz({ ...data, phases: ph }, { unwrap: 'romeo' }).offsetDeparture!).toBeGreaterThan(10);
+    expect(totalFieldHz({ ...data, phases: ph }, { unwrap: 'romeo', offset: 'fit' }).offsetDeparture).toBeUndefined();
+  });
   it('fitThroughOffset is exact on noise-free lines', () => {
     const psi = tes.map((te) => Float32Array.from(hz, (f, i) => offset[i] + TWO_PI * f * te));
     const slope = fitThroughOffset(psi, mags, tes, mask, offset);

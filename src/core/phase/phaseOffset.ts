@@ -76,3 +76,34 @@ export function fitThroughOffset(psi: Float32Array[], mags: Float32Array[], tes:
   }
   return slope;
 }
+
+/**
+ * How far the smoothed offset departs from the per-voxel intercepts, against those intercepts' own noise: the median
+ * over the mask of wrap(smooth - intercept)^2 over the median of the intercept's variance, the variance estimated per
+ * voxel from the line's residuals (weighted least squares, weights magnitude^2 ~ 1 / noise variance). For a smooth
+ * offset the ratio is about 0.66 (the medians of chi^2(1) and of chi^2(E - 2) / (E - 2) at E = 4); a much larger one
+ * says the offset is not smooth (coil-combination singularities, motion between echoes) and the per-voxel fit is the
+ * safer choice. NaN below 3 echoes (no residual to estimate the noise from).
+ */
+export function offsetDeparture(psi: Float32Array[], mags: Float32Array[], tes: number[], mask: Uint8Array, fitted: { slope: Float32Array; offset: Float32Array }, smooth: Float32Array): number {
+  const E = psi.length;
+  if (E < 3) return NaN;
+  const dev: number[] = [], vars: number[] = [];
+  for (let i = 0; i < mask.length; i += 1) {
+    if (!mask[i]) continue;
+    let sw = 0, swt = 0, swtt = 0, swr = 0;
+    for (let e = 0; e < E; e++) {
+      const w = mags[e][i] * mags[e][i], t = tes[e];
+      const r = psi[e][i] - fitted.offset[i] - fitted.slope[i] * t;
+      sw += w; swt += w * t; swtt += w * t * t; swr += w * r * r;
+    }
+    const sxx = swtt - (swt * swt) / sw;
+    if (!(sw > 0) || !(sxx > 0)) continue;
+    vars.push(((swr / (E - 2)) * swtt) / (sw * sxx));
+    dev.push(wrapToPi(smooth[i] - fitted.offset[i]) ** 2);
+  }
+  if (dev.length === 0) return NaN;
+  const median = (a: number[]) => { a.sort((x, y) => x - y); return a[a.length >> 1]; };
+  const v = median(vars);
+  return v > 0 ? median(dev) / v : NaN;
+}
