@@ -37,6 +37,8 @@ test('scanner phase and magnitude -> local field -> TKD, with every intermediate
   await expect(page.getByTestId('pipeline-outputs')).toBeVisible({ timeout: 240_000 });
   for (const id of ['pipeline-unwrapped', 'pipeline-total', 'pipeline-mask']) await expect(page.getByTestId(`panel-${id}`)).toBeVisible();
   await expect(page.getByTestId('panel-input')).toContainText('sub-01_desc-local_fieldmap.nii.gz');
+  await expect(page.getByTestId('pipeline-offset')).toHaveValue('smooth');
+  await expect(page.getByTestId('pipeline-offset-note')).toContainText(/departs from the per-voxel intercepts by [0-9.]+x their noise/);
 
   // the intermediates download with names that say what they are, on the phase's grid
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('pipeline-download-totalPpm').click()]);

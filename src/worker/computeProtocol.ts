@@ -84,6 +84,8 @@ export interface FieldOutputs {
   localPpm: Volume;
   /** 0/1, where the local field is valid (V-SHARP erodes) */
   localMask: Volume;
+  /** the smoothed phase offset's departure from the per-voxel intercepts (core/phase/phaseOffset.ts) */
+  offsetDeparture?: number;
 }
 
 export type FromCompute =
@@ -116,7 +118,10 @@ export function computeTransferables(msg: ToCompute | FromCompute): Transferable
   if (msg.type === 'dc' && 'field' in msg) vols.push(msg.field, msg.chiNet, ...(msg.mask ? [msg.mask] : []));
   if (msg.type === 'dc' && 'chi' in msg) vols.push(msg.chi);
   if (msg.type === 'field' && 'request' in msg) vols.push(...msg.request.phases, ...msg.request.magnitudes, ...(msg.request.mask ? [msg.request.mask] : []));
-  if (msg.type === 'field' && 'outputs' in msg) vols.push(...Object.values(msg.outputs));
+  if (msg.type === 'field' && 'outputs' in msg) {
+    const o = msg.outputs;
+    vols.push(o.brainMask, o.unwrapped, o.totalPpm, o.localPpm, o.localMask);
+  }
   const out: Transferable[] = [];
   for (const v of vols) if (!out.includes(v.data.buffer as ArrayBuffer)) out.push(v.data.buffer as ArrayBuffer);
   const counts = msg.type === 'compare' && 'scatter' in msg ? msg.scatter.counts.buffer : undefined;

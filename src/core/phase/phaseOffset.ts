@@ -107,3 +107,14 @@ export function offsetDeparture(psi: Float32Array[], mags: Float32Array[], tes: 
   const v = median(vars);
   return v > 0 ? median(dev) / v : NaN;
 }
+
+/** Above this departure (offsetDeparture) the offset probably is not smooth: the CLI warns, the workbench flags it. */
+export const OFFSET_DEPARTURE_WARN = 3;
+
+/** The sentence the CLI and the workbench show about a departure, and whether it is a warning. */
+export function describeOffsetDeparture(departure: number | undefined): { text: string; warn: boolean } | undefined {
+  if (departure === undefined || !Number.isFinite(departure)) return undefined;
+  const text = `the smoothed phase offset departs from the per-voxel intercepts by ${departure.toFixed(2)}x their noise (about 0.7 when the offset is smooth)`;
+  const warn = departure > OFFSET_DEPARTURE_WARN;
+  return { text: warn ? `${text}: the offset does not look smooth (coil-combination singularities, motion between echoes?); compare with the per-voxel fit` : text, warn };
+}

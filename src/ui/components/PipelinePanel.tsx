@@ -4,6 +4,7 @@
  * and cancel, and every intermediate for download. The computed local field and mask become the input of every
  * inversion method and COSMOS.
  */
+import { describeOffsetDeparture } from '../../core/phase/phaseOffset';
 import type { FieldOutputs } from '../../worker/computeProtocol';
 import { saveNifti } from '../download';
 import type { PhaseGathering, PipelineSettings, ScalingChoice } from '../phaseInputs';
@@ -31,7 +32,7 @@ const SCALINGS: { value: ScalingChoice; label: string }[] = [
   { value: '-4096..4095', label: 'integers −4096..4095' },
 ];
 
-const DOWNLOADS: { key: keyof FieldOutputs; suffix: string; label: string; what: string; mask?: boolean }[] = [
+const DOWNLOADS: { key: 'unwrapped' | 'totalPpm' | 'brainMask' | 'localPpm' | 'localMask'; suffix: string; label: string; what: string; mask?: boolean }[] = [
   { key: 'unwrapped', suffix: 'desc-unwrapped_echo-1_phase', label: 'unwrapped phase, echo 1 (rad)', what: 'unwrapped phase of echo 1 (rad)' },
   { key: 'totalPpm', suffix: 'desc-total_fieldmap', label: 'total field (ppm)', what: 'total field (ppm)' },
   { key: 'brainMask', suffix: 'desc-brain_mask', label: 'brain mask', what: 'brain mask', mask: true },
@@ -44,6 +45,7 @@ export function PipelinePanel(p: Props) {
   const set = (patch: Partial<PipelineSettings>) => p.onSettings({ ...s, ...patch });
   const g = p.gathering;
   const busy = !!p.progress;
+  const offsetNote = describeOffsetDeparture(p.outputs?.outputs.offsetDeparture);
   const download = (d: (typeof DOWNLOADS)[number]) => {
     try {
       const vol = p.outputs!.outputs[d.key];
@@ -143,6 +145,7 @@ export function PipelinePanel(p: Props) {
           <p className="small">
             The local field and its mask are now the input.{p.stale && <span className="stale-badge" data-testid="pipeline-stale"> stale: the files or settings changed</span>}
           </p>
+          {offsetNote && <p className={offsetNote.warn ? 'warning small' : 'small'} data-testid="pipeline-offset-note">Phase offset: {offsetNote.text}.</p>}
           <ul className="exports">
             {DOWNLOADS.map((d) => (
               <li key={d.key}>
