@@ -151,18 +151,19 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command):
         L += ["- Fine-tuning (`training/brain_phantom.py`): brain phantoms of the FreeSurfer subject "
               "(`aparc.a2009s+aseg.mgz`): per-label chi from literature ranges, smooth texture, random veins, "
               "random smooth deformation, resampled to random voxel sizes and field-of-view tilts up to 50 deg, "
-              "noise (as the generator version in the Run table says), brain mask from the segmentation; loss masked to the brain. The filter-manifold "
+              "noise (as the generator version in the Run table says), brain mask from the segmentation; loss masked to the brain. Brain phantom p2 (the Run table's brackets) adds texture that follows the subject's T1 within each label, iron gradients across the deep grey nuclei, and calcifications and bleeds. The filter-manifold "
               "network is frozen (adaptive model); decoder (up*, dec*, out) at lr 1e-3, the rest at 1e-5."]
     L += ["- Held out (never trained on): the MNI152 pveseg brain as a second subject (validation curve and "
           "evaluation below), and a fixed-seed synthetic validation set.", "",
           "## Run", "", "Each stage starts from the previous stage's last checkpoint.", "",
-          "| stage (run directory) | loss | samples seen | steps | training time (min) | batch | patch / grid | generator | precision | finished (UTC) |",
+          "| stage (run directory) | loss | samples seen | steps | training time (min) | batch | patch / grid | generator (brain phantom) | precision | finished (UTC) |",
           "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for n in runs:
         s = summaries[n]
+        data = generator_of(s) + (f" ({s.get('phantom') or 'p1'})" if s["stage"] == "finetune" else "")
         L.append(f"| {s['stage']} (`{os.path.relpath(n)}`) | {s.get('loss', 'l1').upper()} | {s['samples']:,} | "
                  f"{s['step']:,} | {s['elapsed'] / 60:.1f} | {s['batch']} | {s['patch']} / {s.get('grid', _arg(s, '--grid', 64))} | "
-                 f"{generator_of(s)} | {'bf16 autocast' if s.get('bf16') else 'fp32'} | {s.get('finished_utc', '?')} |")
+                 f"{data} | {'bf16 autocast' if s.get('bf16') else 'fp32'} | {s.get('finished_utc', '?')} |")
     first_init = summaries[runs[0]].get("init")
     if first_init and os.path.isdir(first_init):
         L += ["", f"The first stage started from the exported weights in `{first_init}` (float16; its card lists "
