@@ -7,10 +7,14 @@ import type { Vec3 } from './volume';
 
 export type PolynomialDegree = 0 | 1 | 2;
 
-function monomials(x: number, y: number, z: number, degree: PolynomialDegree): number[] {
-  if (degree === 0) return [1];
-  if (degree === 1) return [1, x, y, z];
-  return [1, x, y, z, x * x, y * y, z * z, x * y, x * z, y * z];
+const TERMS: Record<PolynomialDegree, number> = { 0: 1, 1: 4, 2: 10 };
+
+/** the monomials of degree <= `degree` at (x, y, z), written into m (no allocation per voxel) */
+function monomials(m: Float64Array, x: number, y: number, z: number, degree: PolynomialDegree): Float64Array {
+  m[0] = 1;
+  if (degree >= 1) { m[1] = x; m[2] = y; m[3] = z; }
+  if (degree === 2) { m[4] = x * x; m[5] = y * y; m[6] = z * z; m[7] = x * y; m[8] = x * z; m[9] = y * z; }
+  return m;
 }
 
 /** solves A c = b in place (Gauss-Jordan, partial pivoting); a singular column gets coefficient 0 */
@@ -44,7 +48,8 @@ export function fitPolynomial(values: ArrayLike<number>, mask: ArrayLike<number>
     const c = axis === 0 ? i % nx : axis === 1 ? Math.floor(i / nx) % ny : Math.floor(i / (nx * ny));
     return (c * voxelSize[axis] - centre[axis]) / 100;
   };
-  const k = monomials(0, 0, 0, degree).length;
+  const k = TERMS[degree];
+  const buf = new Float64Array(k);
   const A = Array.from({ length: k }, () => new Float64Array(k));
   const b = new Float64Array(k);
   let any = false;
@@ -52,7 +57,7 @@ export function fitPolynomial(values: ArrayLike<number>, mask: ArrayLike<number>
     const w = weights ? weights[i] : 1;
     if (!mask[i] || !(w > 0)) continue;
     any = true;
-    const m = monomials(pos(i, 0), pos(i, 1), pos(i, 2), degree);
+    const m = monomials(buf, pos(i, 0), pos(i, 1), pos(i, 2), degree);
     for (let p = 0; p < k; p++) {
       const wp = w * m[p];
       b[p] += wp * values[i];
@@ -64,7 +69,7 @@ export function fitPolynomial(values: ArrayLike<number>, mask: ArrayLike<number>
   for (let p = 0; p < k; p++) for (let q = 0; q < p; q++) A[p][q] = A[q][p];
   const c = solve(A, b);
   for (let i = 0; i < out.length; i++) {
-    const m = monomials(pos(i, 0), pos(i, 1), pos(i, 2), degree);
+    const m = monomials(buf, pos(i, 0), pos(i, 1), pos(i, 2), degree);
     let s = 0;
     for (let p = 0; p < k; p++) s += c[p] * m[p];
     out[i] = s;

@@ -89,7 +89,7 @@ export function offsetDeparture(psi: Float32Array[], mags: Float32Array[], tes: 
   const E = psi.length;
   if (E < 3) return NaN;
   const dev: number[] = [], vars: number[] = [];
-  for (let i = 0; i < mask.length; i += 1) {
+  for (let i = 0; i < mask.length; i++) {
     if (!mask[i]) continue;
     let sw = 0, swt = 0, swtt = 0, swr = 0;
     for (let e = 0; e < E; e++) {
