@@ -263,6 +263,57 @@ def mni_phantom(seed=2024, seg_aff=None):
     return Phantom(chi * mask, mask, aff)
 
 
+FLAIR_FILE = "FLAIR.nii.gz"
+# Second held-out subject, unlike anything trained on: tissue classes from the FLAIR's intensities (no labels),
+# ppm relative to CSF; white-matter hyperintensities (demyelinated lesions) less diamagnetic than white matter.
+FLAIR_CLASS_CHI = {"csf": 0.0, "wm": -0.03, "gm": 0.025, "lesion": 0.005}
+
+
+def _kmeans_1d(x, centres, iterations=30):
+    c = np.asarray(centres, float)
+    for _ in range(iterations):
+        lab = np.argmin(np.abs(x[:, None] - c[None, :]), axis=1)
+        c = np.array([x[lab == k].mean() if np.any(lab == k) else c[k] for k in range(len(c))])
+    return lab, c
+
+
+def flair_phantom(seed=2025):
+    """The fixed held-out phantom of the FLAIR subject (never used for training): CSF, white and grey matter from a
+    3-class k-means of the FLAIR intensity inside the brain (FLAIR: CSF dark, grey brighter than white), lesions
+    above the grey class by 3 of its standard deviations, texture from the FLAIR's own within-class contrast (a
+    different modality than training's T1), and veins."""
+    from scipy.ndimage import binary_fill_holes, label
+
+    rng = np.random.default_rng(seed)
+    img = nib.load(os.path.join(DATA, FLAIR_FILE))
+    flair = np.asarray(img.dataobj).astype(np.float32)
+    brain = flair > 5
+    lab, n = label(brain)
+    if n > 1:
+        brain = lab == (np.argmax(np.bincount(lab.ravel())[1:]) + 1)
+    brain = binary_fill_holes(brain)
+    flair, aff = _crop_to_brain(flair, img.affine, brain)
+    brain = _crop_to_brain(brain, img.affine, brain)[0]
+    x = flair[brain]
+    cls, centres = _kmeans_1d(x, np.percentile(x, [10, 45, 80]))
+    order = np.argsort(centres)  # csf < wm < gm in FLAIR
+    names = {order[0]: "csf", order[1]: "wm", order[2]: "gm"}
+    chi = np.zeros(flair.shape, np.float32)
+    vals = np.array([FLAIR_CLASS_CHI[names[k]] for k in range(3)], np.float32)[cls]
+    gm = cls == order[2]
+    lesion = x > x[gm].mean() + 3 * x[gm].std()
+    vals[lesion] = FLAIR_CLASS_CHI["lesion"]
+    # texture: the FLAIR's within-class z-score, signed like the T1 texture of training (here a different contrast)
+    for k, sign in ((order[1], -1.0), (order[2], 1.0)):
+        sel = (cls == k) & ~lesion
+        vals[sel] += sign * 0.004 * (x[sel] - x[sel].mean()) / (x[sel].std() + 1e-6)
+    chi[brain] = vals
+    vs = _voxel_size(aff)
+    chi = gaussian_filter(chi, [0.5 / d for d in vs]) * brain  # partial volume at class edges
+    _add_veins(rng, chi, brain.astype(np.float32), aff, 25)
+    return Phantom(chi * brain, brain, aff)
+
+
 def grid_rotation(tilt_deg, azimuth_deg=0.0, inplane_deg=0.0):
     """Rotation whose columns are the acquisition grid's axes in world space: an in-plane rotation
     about z, then a tilt of the slice axis away from world z towards `azimuth_deg`."""

@@ -211,7 +211,8 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command):
                   "percentage points): how much the adaptive layer uses the acquisition."]
         L += ["",
               f"Noise {next(iter(doc['cases'].values()))['noise_ppm']} ppm. Brain: central "
-              "128 x 144 x 96 mm block of the held-out MNI152 phantom, metrics inside its brain mask. TKD threshold 0.19. "
+              "128 x 144 x 96 mm block of the held-out MNI152 phantom; flair: the same block of a second held-out brain "
+              "whose tissue classes and lesions come from a FLAIR's intensities; metrics inside each brain mask. TKD threshold 0.19. "
               "Metrics as in DESIGN.md (`training/metrics.py`). Evaluated "
               f"{doc['utc']}."]
     else:

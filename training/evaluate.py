@@ -2,8 +2,9 @@
 
   /usr/bin/python3 training/evaluate.py --model models/adaptive-unet --model models/unet-tl --out DIR
 
-Data (never trained on): a synthetic volume with its own fixed seed, and the held-out MNI152
-brain phantom (brain_phantom.mni_phantom), each at
+Data (never trained on): a synthetic volume with its own fixed seed, the held-out MNI152
+brain phantom (brain_phantom.mni_phantom), and a second held-out brain unlike anything trained on, tissue classes
+from a FLAIR's intensities with its white-matter lesions (brain_phantom.flair_phantom), each at
   axial:  1 mm isotropic, B0 = (0, 0, 1) in voxel axes;
   tilted: 1 x 1 x 2 mm, field of view tilted 25 deg (B0 25 deg off the slice axis).
 The networks run on the whole volume at once (dims padded to a multiple of 16); exported
@@ -26,7 +27,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from brain_phantom import grid_rotation, mni_phantom, sample_acquisition  # noqa: E402
+from brain_phantom import flair_phantom, grid_rotation, mni_phantom, sample_acquisition  # noqa: E402
 from data_consistency import DEFAULT_LAMBDA as DC_LAMBDA, MASKED_LAMBDA, data_consistency, masked_data_consistency  # noqa: E402
 from dipole import forward_field, tilted_b0, tkd  # noqa: E402
 from export import load_export  # noqa: E402
@@ -42,9 +43,9 @@ BRAIN_BOX_MM = (128.0, 144.0, 96.0)  # central block of the brain (deep grey mat
 SYNTH_BOX_MM = (96.0, 96.0, 96.0)
 
 
-def brain_case(acq, seed):
+def brain_case(acq, seed, phantom=mni_phantom):
     rng = np.random.default_rng(seed)
-    ph = mni_phantom()
+    ph = phantom()
     vs = np.array(acq["voxel"])
     shape = tuple(int(round(b / d)) for b, d in zip(BRAIN_BOX_MM, vs))
     R = grid_rotation(acq["tilt"], 0.0)
@@ -85,6 +86,7 @@ def run(model_dirs, out, seed=4242):
     for name, acq in ACQUISITIONS.items():
         cases[f"synthetic/{name}"] = synthetic_case(acq, seed)
         cases[f"brain/{name}"] = brain_case(acq, seed)
+        cases[f"flair/{name}"] = brain_case(acq, seed, flair_phantom)
     models = {}
     for d in model_dirs:
         m, q = load_export(d)

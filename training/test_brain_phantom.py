@@ -49,6 +49,7 @@ def test_training_stream_reads_only_the_freesurfer_subject(monkeypatch):
 
     monkeypatch.setattr(bp, "load_mni_labels", forbidden)
     monkeypatch.setattr(bp, "mni_phantom", forbidden)
+    monkeypatch.setattr(bp, "flair_phantom", forbidden)
     field, chi, side, mask = next(bp.brain_batch_stream(np.random.default_rng(1), 16, 2, grid=32, phantom_every=100))
     assert field.shape == chi.shape == mask.shape == (2, 1, 16, 16, 16) and side.shape == (2, 6)
     assert np.all(field[mask == 0] == 0)  # a local field map is zero outside the brain
@@ -79,3 +80,12 @@ def test_rich_phantom_follows_the_t1_and_varies_across_nuclei():
     put = chi[seg == 12]
     assert put.std() > 0.003 and put.min() > 0.1 * (1 - bp.IRON_GRADIENT) - 0.03
     assert np.all(chi[seg == 0] == 0)
+
+
+def test_flair_phantom_has_its_classes_in_their_ranges():
+    ph = bp.flair_phantom()
+    c = ph.chi[ph.mask > 0]
+    for value in bp.FLAIR_CLASS_CHI.values():
+        if value != bp.FLAIR_CLASS_CHI["lesion"]:
+            assert (np.abs(c - value) < 0.008).mean() > 0.1  # each tissue class holds a good share of the brain
+    assert np.all(ph.chi[ph.mask == 0] == 0) and c.max() > 0.2  # veins
