@@ -4,6 +4,7 @@
  * backend the worker announced. The spec routes /models/<id>/ and /fixture/ to the fixture's files.
  */
 import type { BackendName, FromWorker, MethodId, MethodParams, ToWorker } from '../src/worker/protocol';
+import type { FromCompute, ToCompute } from '../src/worker/computeProtocol';
 import type { Vec3 } from '../src/core/volume';
 import { benchConv } from './convBench';
 import { loadModel, fetchModelFiles } from '../src/model/loadModel';
@@ -120,7 +121,7 @@ function benchWasm(model: string, edge: number, threads: number, mode: 'threads'
  * bench/memory.bench.ts: one method of the real inference worker over a synthetic dims field (a sphere
  * mask, a smooth field), on the worker's automatic backend; resolves with its seconds and backend.
  */
-async function runMethodOn(method: MethodId, dims: Vec3, params: MethodParams): Promise<{ seconds: number; backend: string; note?: string }> {
+async function runMethodOn(method: MethodId, dims: Vec3, params: MethodParams, withDc = false): Promise<{ seconds: number; backend: string; note?: string; dcSeconds?: number }> {
   const [nx, ny, nz] = dims;
   const n = nx * ny * nz;
   const field = new Float32Array(n);
@@ -132,6 +133,7 @@ async function runMethodOn(method: MethodId, dims: Vec3, params: MethodParams): 
         mask[i] = ((x - nx / 2) / (0.45 * nx)) ** 2 + ((y - ny / 2) / (0.45 * ny)) ** 2 + ((z - nz / 2) / (0.45 * nz)) ** 2 <= 1 ? 1 : 0;
       }
   const affine = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
+  const fieldCopy = withDc ? field.slice() : new Float32Array(0), maskCopy = withDc ? mask.slice() : new Float32Array(0);
   const worker = new Worker(new URL('../src/worker/inference.worker.ts', import.meta.url), { type: 'module' });
   let note: string | undefined;
   const done = new Promise<Extract<FromWorker, { type: 'result' }>>((resolve, reject) => {
@@ -150,7 +152,25 @@ async function runMethodOn(method: MethodId, dims: Vec3, params: MethodParams): 
   } satisfies ToWorker, [field.buffer, mask.buffer]);
   try {
     const r = await done;
-    return { seconds: r.seconds, backend: r.backend, note };
+    if (!withDc) return { seconds: r.seconds, backend: r.backend, note };
+    // as the workbench does: the inference worker keeps its heap while the compute worker makes the map
+    // consistent with the field (masked form, its defaults)
+    const compute = new Worker(new URL('../src/worker/compute.worker.ts', import.meta.url), { type: 'module' });
+    const t0 = performance.now();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        compute.onmessage = (e: MessageEvent<FromCompute>) => {
+          if (e.data.type === 'dc') resolve();
+          else if (e.data.type === 'error') reject(new Error(e.data.message));
+        };
+        compute.onerror = (e) => reject(new Error(e.message));
+        const vol = (data: Float32Array) => ({ data, dims, voxelSize: [1, 1, 1] as Vec3, affine });
+        compute.postMessage({ type: 'dc', jobId: 'memory-dc', field: vol(fieldCopy), chiNet: r.chi, b0Dir: [0, 0, 1], mask: vol(maskCopy), form: 'masked' } satisfies ToCompute);
+      });
+    } finally {
+      compute.terminate();
+    }
+    return { seconds: r.seconds, backend: r.backend, note, dcSeconds: (performance.now() - t0) / 1000 };
   } finally {
     worker.terminate();
   }
