@@ -3,15 +3,11 @@
  * echo fit (total field), background-field removal. Inputs are checked before any work; the mask and total field
  * are written as soon as they exist, so a failing later step loses nothing already computed.
  */
-import { brainMaskFromMagnitude, combineMagnitudes } from '../../core/phase/brainMask';
 import { phaseOffsetNote } from '../phaseOffsetNote';
-import { OFFSET_METHODS, totalFieldHz, UNWRAP_METHODS, type OffsetMethod, type UnwrapMethod } from '../../core/phase/echoCombination';
-import { hzToPpm } from '../../core/phase/hzToPpm';
-import { BACKGROUND_METHODS, type BackgroundMethod } from '../../core/phase/localFieldPipeline';
+import { OFFSET_METHODS, UNWRAP_METHODS, type OffsetMethod, type UnwrapMethod } from '../../core/phase/echoCombination';
+import { BACKGROUND_METHODS, backgroundStep, maskStep, totalFieldStep, type BackgroundMethod } from '../../core/phase/localFieldPipeline';
 import { countInside } from '../../core/phase/morphology';
-import { pdf, pdfWeightsFromMagnitude } from '../../core/phase/pdf';
 import { detectPhaseScaling, describeScaling, phaseToRadians, type PhaseScaling } from '../../core/phase/phaseScaling';
-import { vsharp } from '../../core/phase/vsharp';
 import { withData, type Volume } from '../../core/volume';
 import { checkSameGrid } from '../../io/checkSameGrid';
 import { InputError } from '../../io/inputError';
@@ -155,7 +151,7 @@ export async function fieldCommand(argv: string[], ctx: CommandContext): Promise
     mask = Uint8Array.from(givenMask.data, (v) => (v > 0 ? 1 : 0));
     ctx.err(`note: mask from ${flags.string('mask')} (${countInside(mask)} voxels)`);
   } else {
-    const r = await withProgress(ctx, 'mask', (onProgress) => brainMaskFromMagnitude(withData(ref, combineMagnitudes(mags)), { erodeMm }, { onProgress }));
+    const r = await withProgress(ctx, 'mask', (onProgress) => maskStep(ref, mags, { erodeMm }, { onProgress }));
     if (r.voxels === 0) throw new InputError(`the magnitude gives an empty brain mask (threshold ${r.threshold.toPrecision(3)}); give --mask`);
     mask = r.mask;
     ctx.err(`note: brain mask from the magnitude: threshold ${r.threshold.toPrecision(3)}, ${r.voxels} voxels${erodeMm > 0 ? `, eroded ${erodeMm} mm` : ''}`);
@@ -163,22 +159,18 @@ export async function fieldCommand(argv: string[], ctx: CommandContext): Promise
   const maskOut = flags.string('out-mask');
   if (maskOut) writeVolumeFile(maskOut, withData(ref, Float32Array.from(mask)), { description: 'qsm field: brain mask', sformCode, datatype: 'uint8' });
 
+  const steps = { phases, magnitudes: mags, echoTimes: tes, dims, voxelSize };
   const total = await withProgress(ctx, `total field (${unwrap}, ${E} echo${E > 1 ? `es, offset ${offset}` : ''})`, (onProgress) =>
-    totalFieldHz({ phases, magnitudes: mags, echoTimes: tes, dims, voxelSize, mask }, { unwrap, offset, onProgress }));
+    totalFieldStep(steps, b0, mask, { unwrap, offset, onProgress }));
   const offsetNote = phaseOffsetNote(total.offsetDeparture);
   if (offsetNote) ctx.err(offsetNote);
-  const totalPpm = hzToPpm(total.fieldHz, b0);
+  const { totalPpm } = total;
   const totalOut = flags.string('out-total');
   if (totalOut) writeVolumeFile(totalOut, withData(ref, totalPpm), { description: `qsm field: total field (ppm), ${unwrap}`, sformCode });
   if (E === 1) ctx.err('note: one echo: the phase offset cannot be fitted and is taken as 0');
 
-  const local = await withProgress(ctx, `background removal (${bg})`, (onProgress) => {
-    if (bg === 'vsharp') return vsharp(totalPpm, mask, dims, voxelSize, { onProgress });
-    // clamped magnitude weights, as localFieldFromPhase
-    const r = pdf(totalPpm, mask, dims, voxelSize, b0dir.b0Dir, { weights: pdfWeightsFromMagnitude(combineMagnitudes(mags), mask), onProgress });
-    ctx.err(`note: PDF stopped after ${r.iterations} conjugate-gradient iterations (residual ${r.relativeResidual.toExponential(1)} of its start)`);
-    return r;
-  });
+  const local = await withProgress(ctx, `background removal (${bg})`, (onProgress) => backgroundStep(totalPpm, mask, steps, b0dir.b0Dir, { background: bg, onProgress }));
+  if (local.iterations !== undefined) ctx.err(`note: PDF stopped after ${local.iterations} conjugate-gradient iterations (residual ${local.relativeResidual?.toExponential(1)} of its start)`);
   const inside = countInside(local.mask);
   if (inside === 0) throw new InputError(`background removal left no voxel of the mask (${countInside(mask)} voxels before); give a larger --mask`);
   const out = flags.string('out')!;

@@ -1,7 +1,8 @@
 /**
  * The whole path from scanner phase to local field, as the CLI and the workbench run it: brain mask (given, or
  * from the magnitude), unwrapping and echo fit (total field in Hz), ppm, background removal (V-SHARP or PDF).
- * Each step is also exported on its own; this only chains them and reports progress per step.
+ * Each step is exported on its own (maskStep, totalFieldStep, backgroundStep): `qsm field` calls them one by one so
+ * it can write each intermediate as soon as it exists; localFieldFromPhase chains them with progress per step.
  */
 import { checkAbort, type ProgressOptions } from '../progress';
 import type { Vec3, Volume } from '../volume';
@@ -26,17 +27,13 @@ export interface PhaseInput {
   b0Dir: Vec3;
 }
 
-export interface LocalFieldOptions extends ProgressOptions {
+export interface LocalFieldOptions extends BackgroundStepOptions {
   /** a 0/1 brain mask to use instead of one from the magnitude */
   mask?: Uint8Array;
   maskOptions?: BrainMaskOptions;
   unwrap?: UnwrapMethod;
   /** the multi-echo phase offset (echoCombination.ts; default 'smooth') */
   offset?: OffsetMethod;
-  /** default 'pdf', as `qsm field`, `qsm bids` and the workbench (V-SHARP lost to it on the head phantom, README) */
-  background?: BackgroundMethod;
-  vsharp?: Omit<VsharpOptions, keyof ProgressOptions>;
-  pdf?: Omit<PdfOptions, keyof ProgressOptions>;
 }
 
 export interface LocalFieldResult {
@@ -57,6 +54,45 @@ export interface LocalFieldResult {
 
 export type PipelineStep = 'mask' | 'total field' | 'background removal';
 
+/** The grid, echoes and magnitudes the steps share (the volumes' data only). */
+interface StepInput {
+  phases: Float32Array[];
+  magnitudes: Float32Array[];
+  echoTimes: number[];
+  dims: Vec3;
+  voxelSize: Vec3;
+}
+
+/** Step 1: a brain mask from the echoes' combined magnitude (brainMask.ts). */
+export function maskStep(first: Volume, magnitudes: Float32Array[], options: BrainMaskOptions = {}, p: ProgressOptions = {}) {
+  return brainMaskFromMagnitude({ ...first, data: combineMagnitudes(magnitudes) }, options, p);
+}
+
+/** Step 2: unwrapping and the echo fit (total field in Hz), then ppm. */
+export function totalFieldStep(input: StepInput, b0Tesla: number, mask: Uint8Array, o: ProgressOptions & { unwrap?: UnwrapMethod; offset?: OffsetMethod } = {}) {
+  const tf = totalFieldHz({ ...input, mask }, o);
+  return { ...tf, totalPpm: hzToPpm(tf.fieldHz, b0Tesla) };
+}
+
+export interface BackgroundStepOptions extends ProgressOptions {
+  /** default 'pdf', as `qsm field`, `qsm bids` and the workbench (V-SHARP lost to it on the head phantom, README) */
+  background?: BackgroundMethod;
+  vsharp?: Omit<VsharpOptions, keyof ProgressOptions>;
+  pdf?: Omit<PdfOptions, keyof ProgressOptions>;
+}
+
+/**
+ * Step 3: background-field removal on the total field (ppm). PDF weights the data by the clamped combined
+ * magnitude (pdfWeightsFromMagnitude) unless o.pdf.weights says otherwise. iterations / relativeResidual: PDF's CG.
+ */
+export function backgroundStep(totalPpm: Float32Array, mask: Uint8Array, input: Pick<StepInput, 'magnitudes' | 'dims' | 'voxelSize'>, b0Dir: Vec3, o: BackgroundStepOptions = {}):
+  { local: Float32Array; mask: Uint8Array; iterations?: number; relativeResidual?: number } {
+  const p = { signal: o.signal, onProgress: o.onProgress };
+  if ((o.background ?? 'pdf') === 'vsharp') return vsharp(totalPpm, mask, input.dims, input.voxelSize, { ...o.vsharp, ...p });
+  const weights = pdfWeightsFromMagnitude(combineMagnitudes(input.magnitudes), mask);
+  return pdf(totalPpm, mask, input.dims, input.voxelSize, b0Dir, { weights, ...o.pdf, ...p });
+}
+
 /**
  * Runs the steps in order; onProgress gets (done, total, stage) with stage prefixed by the step name.
  * onStep (optional) is told when each step starts, so a CLI can draw one bar per step.
@@ -67,35 +103,24 @@ export function localFieldFromPhase(
 ): LocalFieldResult {
   const first = input.phases[0];
   if (!first) throw new Error('no echoes');
-  const { dims, voxelSize } = first;
   const progressFor = (step: PipelineStep): ProgressOptions => {
     const fromStep = o.onStep?.(step);
     return { signal: o.signal, onProgress: fromStep ?? ((d, t, s) => o.onProgress?.(d, t, `${step}: ${s}`)) };
   };
+  const data: StepInput = {
+    phases: input.phases.map((v) => v.data), magnitudes: input.magnitudes.map((v) => v.data), echoTimes: input.echoTimes,
+    dims: first.dims, voxelSize: first.voxelSize,
+  };
   let mask = o.mask;
   let maskThreshold: number | undefined;
   if (!mask) {
-    const p = progressFor('mask');
-    const rss = combineMagnitudes(input.magnitudes.map((m) => m.data));
-    const r = brainMaskFromMagnitude({ ...first, data: rss }, o.maskOptions, p);
+    const r = maskStep(first, data.magnitudes, o.maskOptions, progressFor('mask'));
     mask = r.mask;
     maskThreshold = r.threshold;
   }
   checkAbort(o);
-  const tf = totalFieldHz(
-    { phases: input.phases.map((v) => v.data), magnitudes: input.magnitudes.map((v) => v.data), echoTimes: input.echoTimes, dims, voxelSize, mask },
-    { ...progressFor('total field'), unwrap: o.unwrap, offset: o.offset },
-  );
-  const totalPpm = hzToPpm(tf.fieldHz, input.b0Tesla);
+  const tf = totalFieldStep(data, input.b0Tesla, mask, { ...progressFor('total field'), unwrap: o.unwrap, offset: o.offset });
   checkAbort(o);
-  const bgp = progressFor('background removal');
-  let bg;
-  if ((o.background ?? 'pdf') === 'pdf') {
-    // clamped magnitude weights (pdfWeightsFromMagnitude); pdf.weights overrides them
-    const weights = pdfWeightsFromMagnitude(combineMagnitudes(input.magnitudes.map((m) => m.data)), mask);
-    bg = pdf(totalPpm, mask, dims, voxelSize, input.b0Dir, { weights, ...o.pdf, ...bgp });
-  } else {
-    bg = vsharp(totalPpm, mask, dims, voxelSize, { ...o.vsharp, ...bgp });
-  }
-  return { mask, maskThreshold, unwrapped: tf.unwrapped, totalHz: tf.fieldHz, totalPpm, localPpm: bg.local, localMask: bg.mask, offsetDeparture: tf.offsetDeparture };
+  const bg = backgroundStep(tf.totalPpm, mask, data, input.b0Dir, { ...o, ...progressFor('background removal') });
+  return { mask, maskThreshold, unwrapped: tf.unwrapped, totalHz: tf.fieldHz, totalPpm: tf.totalPpm, localPpm: bg.local, localMask: bg.mask, offsetDeparture: tf.offsetDeparture };
 }
