@@ -144,3 +144,31 @@ def test_a_run_can_start_from_an_exported_model(tmp_path):
 
     with pytest.raises(SystemExit, match="not a unet"):
         initial_weights(str(tmp_path / "m"), "unet")
+
+
+def test_phantom_flag_chooses_the_fine_tuning_phantom_and_is_recorded(tmp_path, monkeypatch):
+    """--phantom p1 keeps the older phantom as a control of p2: fs_phantom reads the version per call, and the
+    checkpoint records the one trained on."""
+    import brain_phantom
+    import train
+
+    seen = []
+    real = brain_phantom.fs_phantom
+
+    def spy(rng, *args, **kw):
+        seen.append(brain_phantom.PHANTOM_VERSION)
+        return real(rng, *args, **kw)
+
+    def tiny_val(patch, n, grid):
+        return next(batch_stream(np.random.default_rng(0), patch, n, grid))
+
+    monkeypatch.setattr(brain_phantom, "fs_phantom", spy)
+    monkeypatch.setattr(brain_phantom, "PHANTOM_VERSION", brain_phantom.PHANTOM_VERSION)  # restored afterwards
+    monkeypatch.setattr(train, "synthetic_val_set", tiny_val)
+    monkeypatch.setattr(brain_phantom, "heldout_brain_set", tiny_val)
+    out = str(tmp_path / "f")
+    train.main(["--arch", "unet", "--stage", "finetune", "--patch", "16", "--grid", "32", "--batch", "1",
+                "--base-channels", "2", "--val-n", "1", "--max-samples", "1", "--minutes", "1", "--out", out,
+                "--phantom", "p1"])
+    assert seen and set(seen) == {"p1"}
+    assert torch.load(out + "/last.pt")["phantom"] == "p1"

@@ -31,7 +31,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from qsm_net import INPUT_SCALE, OUTPUT_SCALE, build, decoder_param_names  # noqa: E402
-from brain_phantom import PHANTOM_VERSION  # noqa: E402
+import brain_phantom  # noqa: E402
 from synthetic import GENERATOR  # noqa: E402
 
 LOG_FIELDS = ["step", "samples", "elapsed_s", "utc", "train_loss", "lr", "val_synth_loss", "val_synth_nrmse",
@@ -185,6 +185,8 @@ def parse(argv=None):
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--base-channels", type=int, default=16)
     ap.add_argument("--lr", type=float, default=None, help="pretrain lr / fine-tune decoder lr (default 1e-3)")
+    ap.add_argument("--phantom", choices=("p1", "p2"), default=brain_phantom.PHANTOM_VERSION,
+                    help="fine-tuning brain phantom version (brain_phantom.py); p1 is kept as the control of p2")
     ap.add_argument("--loss", choices=sorted(LOSSES), default="l1",
                     help="l1 (default) or l2; both masked to the brain when there is a mask")
     ap.add_argument("--grid", type=int, default=64,
@@ -214,6 +216,7 @@ def parse(argv=None):
 
 def main(argv=None):
     a = parse(argv)
+    brain_phantom.PHANTOM_VERSION = a.phantom  # fs_phantom reads it per call
     torch.set_num_threads(a.threads)
     os.makedirs(a.out, exist_ok=True)
     last = os.path.join(a.out, "last.pt")
@@ -263,7 +266,7 @@ def main(argv=None):
                 "samples": samples, "elapsed": elapsed, "resumes": resumes, "init": a.init,
                 "threads": a.threads, "torch": torch.__version__, "argv": sys.argv,
                 "input_scale": INPUT_SCALE, "output_scale": OUTPUT_SCALE, "loss": a.loss, "generator": GENERATOR,
-                "phantom": PHANTOM_VERSION if a.stage == "finetune" else None,
+                "phantom": brain_phantom.PHANTOM_VERSION if a.stage == "finetune" else None,
                 "grid": a.grid, "bf16": bool(a.bf16), "symmetries": a.symmetries, "cycle_samples": a.cycle_samples,
                 "decay_samples": a.decay_samples, "max_samples": a.max_samples,
                 "patches_per_sim": a.patches_per_sim}
