@@ -7,7 +7,8 @@
  *
  *   npx playwright test --config bench/playwright.config.ts memory
  *   BENCH_DIMS=256,256,192 BENCH_METHODS=tkd,cfl2,tv,ndi,adaptive-unet-tl,adaptive-unet,unet-tl (defaults)
- *   BENCH_DC=1: each network followed by the masked data consistency, both workers alive (the workbench's "+ DC")
+ *   BENCH_DC=1: each network followed by the masked data consistency, as the workbench's "+ DC" runs (the inference
+ *   worker is ended first when its WASM heap is large: src/ui/inferenceClient.ts)
  */
 import { test, expect } from '@playwright/test';
 import { loadavg } from 'node:os';
@@ -16,8 +17,7 @@ import { chromiumArgs } from '../playwright.config';
 
 const dims = (process.env.BENCH_DIMS ?? '256,256,192').split(',').map(Number);
 const methods = (process.env.BENCH_METHODS ?? 'tkd,cfl2,tv,ndi,adaptive-unet-tl,adaptive-unet,unet-tl').split(',');
-// BENCH_DC=1: after each network, the masked data consistency in the compute worker while the inference worker
-// keeps its heap, as the workbench's "+ DC" result runs
+// BENCH_DC=1: after each network, the masked data consistency in the compute worker, as the workbench's "+ DC" runs
 const withDc = process.env.BENCH_DC === '1';
 
 test.use({ launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs } });
@@ -55,12 +55,12 @@ test(`tab memory per method on ${dims.join('x')}`, async ({ page }) => {
     let peak = base;
     const sampler = setInterval(() => (peak = Math.max(peak, rendererRss())), 250);
     const r = await page.evaluate(async ([m, d, dc]) => {
-      const w = window as unknown as { runMethodOn(m: string, d: number[], p: object, dc: boolean): Promise<{ seconds: number; backend: string; note?: string; dcSeconds?: number }> };
+      const w = window as unknown as { runMethodOn(m: string, d: number[], p: object, dc: boolean): Promise<{ seconds: number; backend: string; note?: string; dcSeconds?: number; released?: boolean }> };
       const params = m === 'tv' ? { tvIterations: 20 } : m === 'ndi' ? { ndiIterations: 20 } : {};
       return w.runMethodOn(m, d, params, dc && m.includes('unet'));
     }, [method, dims, withDc] as const).finally(() => clearInterval(sampler));
     const result = { ...r, base, peak: Math.max(peak, rendererRss()) };
-    const dcPart = result.dcSeconds !== undefined ? ` + masked DC ${result.dcSeconds.toFixed(1)} s` : '';
+    const dcPart = (result.released ? ' (worker released)' : '') + (result.dcSeconds !== undefined ? ` + masked DC ${result.dcSeconds.toFixed(1)} s` : '');
     const row = `${method.padEnd(17)} ${result.backend.padEnd(6)} ${result.seconds.toFixed(1).padStart(7)} s${dcPart}   peak ${(result.peak / 2 ** 30).toFixed(2)} GiB (idle page ${(result.base / 2 ** 20).toFixed(0)} MiB)${result.note ? `  [${result.note}]` : ''}  load ${loadavg()[0].toFixed(1)}`;
     console.log(row);
     rows.push(row);

@@ -13,6 +13,7 @@ import { kernelsFor } from '../src/model/kernelChoice';
 import { startBackend } from '../src/model/startBackend';
 import { makeVolume } from '../src/core/volume';
 import { wasmUrls } from '../src/worker/wasmUrls';
+import { InferenceClient } from '../src/ui/inferenceClient';
 
 export interface ParityReport {
   relativeError: number;
@@ -121,7 +122,7 @@ function benchWasm(model: string, edge: number, threads: number, mode: 'threads'
  * bench/memory.bench.ts: one method of the real inference worker over a synthetic dims field (a sphere
  * mask, a smooth field), on the worker's automatic backend; resolves with its seconds and backend.
  */
-async function runMethodOn(method: MethodId, dims: Vec3, params: MethodParams, withDc = false): Promise<{ seconds: number; backend: string; note?: string; dcSeconds?: number }> {
+async function runMethodOn(method: MethodId, dims: Vec3, params: MethodParams, withDc = false): Promise<{ seconds: number; backend: string; note?: string; dcSeconds?: number; released?: boolean }> {
   const [nx, ny, nz] = dims;
   const n = nx * ny * nz;
   const field = new Float32Array(n);
@@ -133,28 +134,16 @@ async function runMethodOn(method: MethodId, dims: Vec3, params: MethodParams, w
         mask[i] = ((x - nx / 2) / (0.45 * nx)) ** 2 + ((y - ny / 2) / (0.45 * ny)) ** 2 + ((z - nz / 2) / (0.45 * nz)) ** 2 <= 1 ? 1 : 0;
       }
   const affine = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
-  const fieldCopy = withDc ? field.slice() : new Float32Array(0), maskCopy = withDc ? mask.slice() : new Float32Array(0);
-  const worker = new Worker(new URL('../src/worker/inference.worker.ts', import.meta.url), { type: 'module' });
+  const vol = (data: Float32Array) => ({ data, dims, voxelSize: [1, 1, 1] as Vec3, affine });
+  // the workbench's client, so its policy of ending a worker left with a large WASM heap is what is measured
+  const inference = new InferenceClient();
   let note: string | undefined;
-  const done = new Promise<Extract<FromWorker, { type: 'result' }>>((resolve, reject) => {
-    worker.onmessage = (e: MessageEvent<FromWorker>) => {
-      const m = e.data;
-      if (m.type === 'backend') note = m.note;
-      else if (m.type === 'result') resolve(m);
-      else if (m.type === 'error') reject(new Error(m.message));
-    };
-    worker.onerror = (e) => reject(new Error(e.message));
-  });
-  worker.postMessage({
-    type: 'start', runId: 'memory', method, b0Dir: [0, 0, 1], params,
-    field: { data: field, dims, voxelSize: [1, 1, 1], affine },
-    mask: { data: mask, dims, voxelSize: [1, 1, 1], affine },
-  } satisfies ToWorker, [field.buffer, mask.buffer]);
+  inference.onBackend = (_b, n) => (note = n);
   try {
-    const r = await done;
-    if (!withDc) return { seconds: r.seconds, backend: r.backend, note };
-    // as the workbench does: the inference worker keeps its heap while the compute worker makes the map
-    // consistent with the field (masked form, its defaults)
+    const r = await inference.run(method, vol(field), vol(mask), [0, 0, 1], params).result;
+    if (!withDc) return { seconds: r.seconds, backend: r.backend, note, released: r.released };
+    // as the workbench does: the compute worker makes the map consistent with the field (masked form, its
+    // defaults) while the inference worker lives on, unless the client released it
     const compute = new Worker(new URL('../src/worker/compute.worker.ts', import.meta.url), { type: 'module' });
     const t0 = performance.now();
     try {
@@ -164,15 +153,14 @@ async function runMethodOn(method: MethodId, dims: Vec3, params: MethodParams, w
           else if (e.data.type === 'error') reject(new Error(e.data.message));
         };
         compute.onerror = (e) => reject(new Error(e.message));
-        const vol = (data: Float32Array) => ({ data, dims, voxelSize: [1, 1, 1] as Vec3, affine });
-        compute.postMessage({ type: 'dc', jobId: 'memory-dc', field: vol(fieldCopy), chiNet: r.chi, b0Dir: [0, 0, 1], mask: vol(maskCopy), form: 'masked' } satisfies ToCompute);
+        compute.postMessage({ type: 'dc', jobId: 'memory-dc', field: vol(field), chiNet: r.chi, b0Dir: [0, 0, 1], mask: vol(mask), form: 'masked' } satisfies ToCompute);
       });
     } finally {
       compute.terminate();
     }
-    return { seconds: r.seconds, backend: r.backend, note, dcSeconds: (performance.now() - t0) / 1000 };
+    return { seconds: r.seconds, backend: r.backend, note, dcSeconds: (performance.now() - t0) / 1000, released: r.released };
   } finally {
-    worker.terminate();
+    inference.dispose();
   }
 }
 

@@ -48,3 +48,13 @@ export async function describeBackend(): Promise<string> {
   const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT') ? wasm.getThreadsCount() : 1;
   return `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'})`;
 }
+
+/**
+ * Bytes of linear memory the WASM backend holds now (0 on any other backend). A WASM memory grows to its
+ * largest patch's activations and never shrinks, so this is what a worker keeps after its run.
+ */
+export function wasmHeapBytes(): number {
+  if (tf.getBackend() !== 'wasm') return 0;
+  const wasm = (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm;
+  return wasm?.HEAPU8?.buffer.byteLength ?? 0;
+}

@@ -13,7 +13,7 @@ import type { Volume } from '../core/volume';
 import { loadModel, fetchModelFiles, type QsmModel } from '../model/loadModel';
 import { inferVolume } from '../model/inferVolume';
 import { BROWSER_BACKENDS, type BackendName } from '../model/backend';
-import { describeBackend, startBackend } from '../model/startBackend';
+import { describeBackend, startBackend, wasmHeapBytes } from '../model/startBackend';
 import { backendOrder, knownBackend, requestBackend, softwareNote, type BackendChoice, type SoftwareRenderers } from './backendChoice';
 import { rendererFacts } from '../model/rendererFacts';
 import { softwareRenderers } from './softwareRenderer';
@@ -123,7 +123,7 @@ async function pump() {
       const t0 = performance.now();
       try {
         const { chi, backend } = await run(msg, ctl.signal);
-        send({ type: 'result', runId: msg.runId, method: msg.method, chi, seconds: (performance.now() - t0) / 1000, backend });
+        send({ type: 'result', runId: msg.runId, method: msg.method, chi, seconds: (performance.now() - t0) / 1000, backend, heapBytes: wasmHeapBytes() });
       } catch (e) {
         if (ctl.signal.aborted) send({ type: 'cancelled', runId: msg.runId });
         else send({ type: 'error', runId: msg.runId, message: (e as Error).message ?? String(e), recoverable: !/no backend could run/.test(String(e)) });

@@ -37,7 +37,8 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'progress'; runId: string; done: number; total: number; stage: string }
-  | { type: 'result'; runId: string; method: MethodId; chi: Volume; seconds: number; backend: BackendName }
+  /** heapBytes: the WASM memory the worker holds after the run (it never shrinks; 0 off WASM) */
+  | { type: 'result'; runId: string; method: MethodId; chi: Volume; seconds: number; backend: BackendName; heapBytes: number }
   | { type: 'error'; runId: string; message: string; recoverable: boolean }
   | { type: 'cancelled'; runId: string }
   | { type: 'backend'; backend: BackendName; note?: string };
