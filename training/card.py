@@ -53,14 +53,19 @@ def generator_of(summary):
     return summary.get("generator") or ("v2" if "--grid" in argv else "v1")
 
 
-def run_chain(runs_dir, name):
+def run_chain(runs_dir, name, exports=None):
     """The run directories that produced `name`, oldest first: each summary's `init` (the checkpoint
-    that started it) points at the run before, possibly in an earlier runs directory."""
+    that started it) points at the run before, possibly in an earlier runs directory. An init that is an
+    exported model directory (float16 weights, no summary) continues at the run it was exported from when
+    `exports` maps it ({export dir: run dir}), else the chain starts there."""
+    exports = {os.path.normpath(k): v for k, v in (exports or {}).items()}
     chain, d = [], os.path.join(runs_dir, name)
+    if os.path.islink(d):  # a runs directory of links names the run itself
+        d = os.path.relpath(os.path.realpath(d))
     while d and os.path.exists(os.path.join(d, "summary.json")) and d not in chain:
         chain.insert(0, d)
         init = json.load(open(os.path.join(d, "summary.json"))).get("init")
-        d = os.path.dirname(init) if init else None
+        d = (exports.get(os.path.normpath(init)) or os.path.dirname(init)) if init else None
     return chain
 
 
@@ -119,8 +124,8 @@ def plot(runs, rows_by_run, out_png, losses=None):
     plt.close(fig)
 
 
-def write_card(model_id, model_dir, runs_dir, eval_json, command):
-    runs = run_chain(runs_dir, FINAL_RUN[model_id])
+def write_card(model_id, model_dir, runs_dir, eval_json, command, exports=None):
+    runs = run_chain(runs_dir, FINAL_RUN[model_id], exports)
     summaries = {n: json.load(open(os.path.join(n, "summary.json"))) for n in runs}
     rows = {n: read_log(os.path.join(n, "log.csv")) for n in runs}
     plot(runs, rows, os.path.join(model_dir, "curves.png"), {n: summaries[n].get("loss", "l1") for n in runs})
@@ -164,6 +169,11 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command):
         L.append(f"| {s['stage']} (`{os.path.relpath(n)}`) | {s.get('loss', 'l1').upper()} | {s['samples']:,} | "
                  f"{s['step']:,} | {s['elapsed'] / 60:.1f} | {s['batch']} | {s['patch']} / {s.get('grid', _arg(s, '--grid', 64))} | "
                  f"{data} | {'bf16 autocast' if s.get('bf16') else 'fp32'} | {s.get('finished_utc', '?')} |")
+    for n in runs[1:]:
+        init = summaries[n].get("init")
+        if init and os.path.isdir(init):
+            L += ["", f"`{os.path.relpath(n)}` started from the float16 export of the stage before it (`{init}`), "
+                  "with a fresh optimiser state."]
     first_init = summaries[runs[0]].get("init")
     if first_init and os.path.isdir(first_init):
         L += ["", f"The first stage started from the exported weights in `{first_init}` (float16; its card lists "
@@ -231,8 +241,11 @@ def main(argv=None):
     ap.add_argument("--runs", required=True)
     ap.add_argument("--eval")
     ap.add_argument("--command", default="bash training/run_all.sh")
+    ap.add_argument("--export-of", action="append", default=[], metavar="EXPORT=RUN",
+                    help="an exported model directory a stage started from, and the run it was exported from")
     a = ap.parse_args(argv)
-    write_card(a.id, a.model_dir, a.runs, a.eval, a.command)
+    exports = dict(e.split("=", 1) for e in a.export_of)
+    write_card(a.id, a.model_dir, a.runs, a.eval, a.command, exports)
     print(f"wrote {a.model_dir}/card.md")
 
 

@@ -20,6 +20,17 @@ def test_chain_follows_init_checkpoints_across_runs_directories(tmp_path):
     assert run_chain(str(new), "missing") == []
 
 
+def test_chain_continues_through_an_exported_model_when_told_which_run_it_came_from(tmp_path):
+    runs, later = tmp_path / "runs", tmp_path / "runs-s11"
+    _run(str(runs / "adaptive-unet-tl"), "finetune")
+    export = str(tmp_path / "models" / "adaptive-unet-tl")
+    os.makedirs(export)
+    _run(str(later / "adaptive-unet-tl"), "finetune", export)
+    assert run_chain(str(later), "adaptive-unet-tl") == [str(later / "adaptive-unet-tl")]
+    chain = run_chain(str(later), "adaptive-unet-tl", {export + "/": str(runs / "adaptive-unet-tl")})
+    assert chain == [str(runs / "adaptive-unet-tl"), str(later / "adaptive-unet-tl")]
+
+
 def test_generator_version_is_recorded_or_inferred_from_the_command_line():
     assert generator_of({"argv": ["--patch", "32"]}) == "v1"
     assert generator_of({"argv": ["--grid", "48"]}) == "v2"
