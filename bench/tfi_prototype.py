@@ -1,0 +1,61 @@
+"""A numpy prototype of total-field inversion (TFI, Liu et al. 2018) on the simulated head, to ask whether
+fitting chi over the whole field of view with a preconditioner (1 inside the brain, PB outside) and an L1
+gradient prior (IRLS, 8 outer x 30 CG) keeps the part of the brain's own field that PDF takes for background
+(issue 11's floor). Reports the local field of the estimated inside sources against the true local field, and
+chi against the truth, both in the eroded brain.
+
+    npx tsx bench/makeHeadPhantom.ts /tmp/head96 96 2
+    /usr/bin/python3 bench/tfi_prototype.py /tmp/head96 LAMBDA,PB,L1 [...]   # e.g. 1e-3,30,1
+
+Session 12 (one setting, 165 s): 1e-3,30,1 gave local 50.8 % (PDF, 20 iterations: 49.9 %), chi 74.4 %: no better than PDF.
+The rest of the sweep (lambda 1e-2 / 1e-4, PB 1 / 300) was not run; the question stays open.
+"""
+import sys, numpy as np, nibabel as nib, time
+d = sys.argv[1]
+ld = lambda n: np.asarray(nib.load(f'{d}/{n}.nii.gz').dataobj, dtype=np.float64)
+tot, loc, M, ev, chi = ld('total_true'), ld('local_true'), ld('mask_true') > 0, ld('local_mask') > 0, ld('chi_true')
+n = tot.shape; vs = 2.0
+pad = [int(np.ceil(s * 1.5 / 2) * 2) for s in n]
+def kernel(shape):
+    k = np.meshgrid(*[np.fft.fftfreq(s, vs) for s in shape], indexing='ij')
+    k2 = k[0]**2 + k[1]**2 + k[2]**2
+    with np.errstate(invalid='ignore', divide='ignore'):
+        D = 1/3 - k[2]**2 / k2
+    D[0, 0, 0] = 0
+    return D
+D = kernel(pad)
+def P_(x):  # pad
+    o = np.zeros(pad); o[:n[0], :n[1], :n[2]] = x; return o
+def C_(x): return x[:n[0], :n[1], :n[2]]
+conv = lambda x: np.real(np.fft.ifftn(D * np.fft.fftn(x)))
+Mp = P_(M.astype(float)) > 0
+def grad(x): return np.stack([np.roll(x, -1, a) - x for a in range(3)]) / vs
+def div_t(g): return sum(np.roll(g[a], 1, a) - g[a] for a in range(3)) / vs  # adjoint of grad
+def nr(a, b, m): return 100 * np.linalg.norm((a - b)[m]) / np.linalg.norm(b[m])
+def cg(A, b, x, it):
+    r = b - A(x); p = r.copy(); rr = (r*r).sum()
+    for _ in range(it):
+        Ap = A(p); a = rr / (p*Ap).sum(); x += a*p; r -= a*Ap
+        rn = (r*r).sum(); p = r + rn/rr*p; rr = rn
+    return x
+def tfi(f, lam, Pb, outer=8, inner=30, eps=1e-3, l1=True, prior_inside_only=False):
+    w2 = P_(M.astype(float))
+    Pw = np.where(Mp, 1.0, Pb)
+    gm = Mp.astype(float) if prior_inside_only else np.ones(pad)
+    y = np.zeros(pad)
+    b = Pw * conv(w2 * P_(f))
+    for o in range(outer):
+        chi_ = Pw * y
+        if l1:
+            g = grad(chi_); Wg = gm / np.sqrt((g**2).sum(0) + eps**2)
+        else:
+            Wg = gm
+        A = lambda v: Pw * conv(w2 * conv(Pw * v)) + lam * Pw * div_t(Wg * grad(Pw * v))
+        y = cg(A, b, y, inner)
+    return C_(Pw * y)
+t0 = time.time()
+for lam, Pb, l1 in [(float(a), float(b_), int(c)) for a, b_, c in (s.split(',') for s in sys.argv[2:])]:
+    x = tfi(tot, lam, Pb, l1=bool(l1))
+    xin = np.where(M, x, 0)
+    lf = np.where(M, C_(conv(P_(xin))), 0)
+    print(f'lam {lam} Pb {Pb} l1 {l1}: local vs true {nr(lf, loc, ev):.1f}  chi vs true (eval) {nr(xin, chi, ev):.1f}  ({time.time()-t0:.0f}s)', flush=True)
