@@ -7,10 +7,11 @@ chi against the truth, both in the eroded brain.
     npx tsx bench/makeHeadPhantom.ts /tmp/head96 96 2
     /usr/bin/python3 bench/tfi_prototype.py /tmp/head96 LAMBDA,PB,L1 [...]   # e.g. 1e-3,30,1
 
-Session 12 (noise-free true total field, 96^3, 2 mm; TKD of the true local field is 48.2 % from the true chi):
-  lambda 1e-4, PB 30: local 28.7 % (PDF, 20 iterations: 49.9 %), TKD of it vs TKD of the true local 34.1 %, chi 63.7 %
-  lambda 1e-3, PB 30: local 50.8 %, chi 74.4 %;  lambda 1e-2: 95.5 %;  PB 1 (no preconditioner) diverges (1455 %).
-  lambda 3e-5, PB 30: local 29.9 %, TKD of it vs TKD of the true local 33.5 %, chi 64.2 %.
+Session 12 (96^3, 2 mm; TKD of the true local field is 47.1 % from the true chi):
+- noise-free true total field: lambda 1e-4, PB 30: local 28.7 % (PDF, 20 iterations: 49.9 %), TKD of it vs TKD of
+  the true local 34.0 %, chi 63.7 %; lambda 3e-5: local 29.9 %; 1e-3: 50.8 %; 1e-2: 95.5 %; PB 1 diverges (1455 %).
+- the pipeline's noisy total field (TOTAL=total_pipe; `qsm field` on the same head): lambda 1e-4 local 142.1 %,
+  3e-4 124.1 % (`qsm field`'s own PDF: about 37 %), so as it stands the prototype does not survive real data.
 """
 import sys, numpy as np, nibabel as nib, time
 d = sys.argv[1]
@@ -21,15 +22,10 @@ tot, loc, M, ev, chi = ld(os.environ.get('TOTAL', 'total_true')), ld('local_true
 tot = np.nan_to_num(tot) * M  # the data term only sees the brain mask
 n = tot.shape
 vs = float(nib.load(f'{d}/total_true.nii.gz').header.get_zooms()[0])  # isotropic, as makeHeadPhantom writes it
-pad = [int(np.ceil(s * 1.5 / 2) * 2) for s in n]
-def kernel(shape):
-    k = np.meshgrid(*[np.fft.fftfreq(s, vs) for s in shape], indexing='ij')
-    k2 = k[0]**2 + k[1]**2 + k[2]**2
-    with np.errstate(invalid='ignore', divide='ignore'):
-        D = 1/3 - k[2]**2 / k2
-    D[0, 0, 0] = 0
-    return D
-D = kernel(pad)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'training'))
+from dipole import dipole_kernel, padded_shape, tkd as tkd_  # the DESIGN.md kernel and TKD, not a copy
+pad = padded_shape(n)
+D = dipole_kernel(pad, (vs,) * 3, (0.0, 0.0, 1.0))  # makeHeadPhantom's B0 is along the third voxel axis
 def P_(x):  # pad
     o = np.zeros(pad); o[:n[0], :n[1], :n[2]] = x; return o
 def C_(x): return x[:n[0], :n[1], :n[2]]
@@ -60,9 +56,8 @@ def tfi(f, lam, Pb, outer=8, inner=30, eps=1e-3, l1=True, prior_inside_only=Fals
         y = cg(A, b, y, inner)
     return C_(Pw * y)
 t0 = time.time()
-def tkd(f, t=0.19):  # the project's TKD (threshold 0.19, sign kept), on the masked field, for the chi baseline
-    Dt = np.where(np.abs(D) >= t, D, np.where(D >= 0, t, -t))
-    return np.where(M, C_(np.real(np.fft.ifftn(np.fft.fftn(P_(np.where(M, f, 0))) / Dt))), 0)
+def tkd(f):  # the project's TKD of the field inside the mask
+    return np.where(M, tkd_(np.where(M, f, 0), (vs,) * 3, (0.0, 0.0, 1.0)), 0)
 print(f'baseline: TKD of the true local field vs true chi (eval) {nr(tkd(loc), chi, ev):.1f}', flush=True)
 for lam, Pb, l1 in [(float(a), float(b_), int(c)) for a, b_, c in (s.split(',') for s in sys.argv[2:])]:
     x = tfi(tot, lam, Pb, l1=bool(l1))
