@@ -11,7 +11,7 @@ Session 12 (96^3, 2 mm; TKD of the true local field is 47.1 % from the true chi)
 - noise-free true total field: lambda 1e-4, PB 30: local 28.7 % (PDF, 20 iterations: 49.9 %), TKD of it vs TKD of
   the true local 34.0 %, chi 63.7 %; lambda 3e-5: local 29.9 %; 1e-3: 50.8 %; 1e-2: 95.5 %; PB 1 diverges (1455 %).
 - the pipeline's noisy total field (TOTAL=total_pipe; `qsm field` on the same head): lambda 1e-4 local 142.1 %,
-  3e-4 124.1 % (`qsm field`'s own PDF: about 37 %), so as it stands the prototype does not survive real data.
+  3e-4 124.1 % (`qsm field`'s own romeo + PDF local field on this head: 38.7 %, `qsm metrics` in the same eroded mask), so as it stands the prototype does not survive real data.
 """
 import sys, numpy as np, nibabel as nib, time
 d = sys.argv[1]
