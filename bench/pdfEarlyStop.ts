@@ -7,6 +7,7 @@
  *   npx tsx bench/pdfEarlyStop.ts [N=96] [VOXEL_MM=2]
  */
 import { headPhantom } from '../src/core/phase/headPhantom';
+import { nrmse } from '../src/core/metrics';
 import { erodeMask } from '../src/core/phase/morphology';
 import { pdf } from '../src/core/phase/pdf';
 import type { Vec3 } from '../src/core/volume';
@@ -15,7 +16,7 @@ const dims: Vec3 = [N, N, N], vs: Vec3 = [v, v, v];
 const h = headPhantom({ dims, voxelSize: vs });
 const m = Uint8Array.from(h.brain.mask.data, (x) => (x > 0 ? 1 : 0));
 const ev = erodeMask(m, dims, vs, Math.max(3 * v, 0.075 * N * v));
-const nr = (x: ArrayLike<number>, r: ArrayLike<number>) => { let a = 0, b = 0; for (let i = 0; i < ev.length; i++) if (ev[i]) { a += (x[i] - r[i]) ** 2; b += r[i] ** 2; } return (100 * Math.sqrt(a / b)).toFixed(1); };
+const nr = (x: ArrayLike<number>, r: ArrayLike<number>) => nrmse(x, r, ev).toFixed(1);
 const tot = h.totalField.data as Float32Array, loc = h.localField.data as Float32Array;
 for (const it of [3, 5, 8, 12, 20, 40]) {
   const a = pdf(tot, m, dims, vs, h.b0Dir, { maxIterations: it, tolerance: 1e-9 });

@@ -26,7 +26,8 @@ tot = np.nan_to_num(tot) * M  # the data term only sees the brain mask
 n = tot.shape
 vs = float(nib.load(f'{d}/total_true.nii.gz').header.get_zooms()[0])  # isotropic, as makeHeadPhantom writes it
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'training'))
-from dipole import dipole_kernel, padded_shape, tkd as tkd_  # the DESIGN.md kernel and TKD, not a copy
+from dipole import dipole_kernel, forward_field, padded_shape, tkd as tkd_  # the DESIGN.md kernel and TKD, not a copy
+from metrics import nrmse
 pad = padded_shape(n)
 D = dipole_kernel(pad, (vs,) * 3, (0.0, 0.0, 1.0))  # makeHeadPhantom's B0 is along the third voxel axis
 def P_(x):  # pad
@@ -36,34 +37,32 @@ conv = lambda x: np.real(np.fft.ifftn(D * np.fft.fftn(x)))
 Mp = P_(M.astype(float)) > 0
 def grad(x): return np.stack([np.roll(x, -1, a) - x for a in range(3)]) / vs
 def div_t(g): return sum(np.roll(g[a], 1, a) - g[a] for a in range(3)) / vs  # adjoint of grad
-def nr(a, b, m): return 100 * np.linalg.norm((a - b)[m]) / np.linalg.norm(b[m])
 def cg(A, b, x, it):
     r = b - A(x); p = r.copy(); rr = (r*r).sum()
     for _ in range(it):
         Ap = A(p); a = rr / (p*Ap).sum(); x += a*p; r -= a*Ap
         rn = (r*r).sum(); p = r + rn/rr*p; rr = rn
     return x
-def tfi(f, lam, Pb, outer=8, inner=30, eps=1e-3, l1=True, prior_inside_only=False):
+def tfi(f, lam, Pb, outer=8, inner=30, eps=1e-3, l1=True):
     w2 = P_(M.astype(float))
     Pw = np.where(Mp, 1.0, Pb)
-    gm = Mp.astype(float) if prior_inside_only else np.ones(pad)
     y = np.zeros(pad)
     b = Pw * conv(w2 * P_(f))
     for o in range(outer):
         chi_ = Pw * y
         if l1:
-            g = grad(chi_); Wg = gm / np.sqrt((g**2).sum(0) + eps**2)
+            g = grad(chi_); Wg = 1 / np.sqrt((g**2).sum(0) + eps**2)
         else:
-            Wg = gm
+            Wg = 1.0
         A = lambda v: Pw * conv(w2 * conv(Pw * v)) + lam * Pw * div_t(Wg * grad(Pw * v))
         y = cg(A, b, y, inner)
     return C_(Pw * y)
 t0 = time.time()
 def tkd(f):  # the project's TKD of the field inside the mask
     return np.where(M, tkd_(np.where(M, f, 0), (vs,) * 3, (0.0, 0.0, 1.0)), 0)
-print(f'baseline: TKD of the true local field vs true chi (eval) {nr(tkd(loc), chi, ev):.1f}', flush=True)
+print(f'baseline: TKD of the true local field vs true chi (eval) {nrmse(tkd(loc), chi, ev):.1f}', flush=True)
 for lam, Pb, l1 in [(float(a), float(b_), int(c)) for a, b_, c in (s.split(',') for s in sys.argv[2:])]:
     x = tfi(tot, lam, Pb, l1=bool(l1))
     xin = np.where(M, x, 0)
-    lf = np.where(M, C_(conv(P_(xin))), 0)
-    print(f'lam {lam} Pb {Pb} l1 {l1}: local vs true {nr(lf, loc, ev):.1f}  TKD of it vs TKD of true local {nr(tkd(lf), tkd(loc), ev):.1f}  chi vs true (eval) {nr(xin, chi, ev):.1f}  ({time.time()-t0:.0f}s)', flush=True)
+    lf = np.where(M, forward_field(xin, (vs,) * 3, (0.0, 0.0, 1.0)), 0)  # the field of the inside sources
+    print(f'lam {lam} Pb {Pb} l1 {l1}: local vs true {nrmse(lf, loc, ev):.1f}  TKD of it vs TKD of true local {nrmse(tkd(lf), tkd(loc), ev):.1f}  chi vs true (eval) {nrmse(xin, chi, ev):.1f}  ({time.time()-t0:.0f}s)', flush=True)
