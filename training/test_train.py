@@ -1,4 +1,6 @@
 """Optimisation: a few steps learn, fine-tuning freezes the FMN and uses two learning rates."""
+import math
+
 import numpy as np
 import torch
 
@@ -172,3 +174,37 @@ def test_phantom_flag_chooses_the_fine_tuning_phantom_and_is_recorded(tmp_path, 
                 "--phantom", "p1"])
     assert seen and set(seen) == {"p1"}
     assert torch.load(out + "/last.pt")["phantom"] == "p1"
+
+
+def test_lowfreq_loss_matches_scipy_and_weights_smooth_error():
+    import torch
+    from scipy.ndimage import gaussian_filter
+    from train import LF_SIGMA, LF_WEIGHT, masked_l2, masked_l2_lowfreq
+    rng = np.random.default_rng(3)
+    n = 24
+    target = torch.from_numpy(rng.normal(size=(1, 1, n, n, n)).astype(np.float32))
+    pred = torch.from_numpy(rng.normal(size=(1, 1, n, n, n)).astype(np.float32))
+    mask = torch.from_numpy((rng.random((1, 1, n, n, n)) < 0.6).astype(np.float32))
+    assert float(masked_l2_lowfreq(target, target, mask)) == 0.0
+    # Independent reference: scipy's Gaussian with zero padding, truncated at 3 sigma like the loss's kernel.
+    err = ((pred - target) * mask).numpy()[0, 0].astype(np.float64)
+    low = gaussian_filter(err, LF_SIGMA, mode="constant", truncate=3.0)
+    m = mask.numpy()[0, 0]
+    want = (err ** 2).sum() / m.sum() + LF_WEIGHT * ((low * m) ** 2).sum() / m.sum()
+    assert abs(float(masked_l2_lowfreq(pred, target, mask)) - want) < 1e-4 * want
+    # A smooth error keeps most of its energy through the low-pass; a voxel checkerboard keeps almost none.
+    i = torch.arange(n, dtype=torch.float32)
+    smooth = torch.cos(2 * math.pi * i / n).view(1, 1, n, 1, 1).expand(1, 1, n, n, n).contiguous()
+    cb = ((i[:, None, None] + i[None, :, None] + i[None, None, :]) % 2 * 2 - 1).view(1, 1, n, n, n)
+    zero = torch.zeros_like(smooth)
+
+    def extra(e):
+        return (float(masked_l2_lowfreq(e, zero)) - float(masked_l2(e, zero))) / (LF_WEIGHT * float(masked_l2(e, zero)))
+    assert extra(smooth) > 0.3  # 0.48: the zero padding at the borders takes part of it
+    assert extra(cb) < 0.01
+    # Error outside the mask does not leak into the loss.
+    box = torch.zeros_like(target)
+    box[..., 8:16, 8:16, 8:16] = 1
+    outside = torch.zeros_like(target)
+    outside[..., :4, :, :] = 5.0
+    assert float(masked_l2_lowfreq(outside, zero, box)) == 0.0
