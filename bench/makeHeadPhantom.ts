@@ -4,7 +4,7 @@
  * (EchoTime list, MagneticFieldStrength), and the truth: local_true.nii.gz, total_true.nii.gz (ppm),
  * mask_true.nii.gz, chi_true.nii.gz.
  *
- *   npx tsx bench/makeHeadPhantom.ts OUT_DIR [N=160] [VOXEL_MM=1.2] [NOISE=0.01]
+ *   npx tsx bench/makeHeadPhantom.ts OUT_DIR [N=160] [VOXEL_MM=1.2] [NOISE=0.01] [SEED=1]
  *   npm run qsm -- field --phase OUT_DIR/phase.nii.gz --magnitude OUT_DIR/magnitude.nii.gz --out OUT_DIR/local.nii.gz
  *   npm run qsm -- metrics --pred OUT_DIR/local.nii.gz --ref OUT_DIR/local_true.nii.gz --mask OUT_DIR/local_mask.nii.gz
  */
@@ -15,13 +15,13 @@ import { erodeMask } from '../src/core/phase/morphology';
 import { withData, type Vec3, type Volume } from '../src/core/volume';
 import { writeNifti, writeNiftiSeries } from '../src/io/writeNifti';
 
-const [outDir, nArg, vArg, noiseArg] = process.argv.slice(2);
+const [outDir, nArg, vArg, noiseArg, seedArg] = process.argv.slice(2);
 if (!outDir) throw new Error('usage: npx tsx bench/makeHeadPhantom.ts OUT_DIR [N] [VOXEL_MM]');
 const N = Number(nArg ?? 160), v = Number(vArg ?? 1.2);
 const dims: Vec3 = [N, N, N], vs: Vec3 = [v, v, v];
 mkdirSync(outDir, { recursive: true });
 const t0 = performance.now();
-const h = headPhantom({ dims, voxelSize: vs, noise: noiseArg === undefined ? undefined : Number(noiseArg) });
+const h = headPhantom({ dims, voxelSize: vs, noise: noiseArg === undefined ? undefined : Number(noiseArg), seed: seedArg === undefined ? undefined : Number(seedArg) });
 console.error(`simulated ${N}^3 x ${h.echoTimes.length} echoes in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
 function write4d(path: string, vols: Volume[]): void {

@@ -6,6 +6,7 @@ chi against the truth, both in the eroded brain.
 
     npx tsx bench/makeHeadPhantom.ts /tmp/head96 96 2
     /usr/bin/python3 bench/tfi_prototype.py /tmp/head96 LAMBDA,PB,L1 [...]   # e.g. 1e-3,30,1
+    (environment: TOTAL= MASK= the field and mask to fit; OUTER= INNER= IRLS and CG counts; PAD= the padding factor)
 
 Session 12 (96^3, 2 mm; TKD of the true local field is 47.1 % from the true chi):
 - noise-free true total field: lambda 1e-4, PB 30: local 28.7 % (PDF, 20 iterations: 49.9 %), TKD of it vs TKD of
@@ -28,7 +29,7 @@ vs = float(nib.load(f'{d}/total_true.nii.gz').header.get_zooms()[0])  # isotropi
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'training'))
 from dipole import dipole_kernel, forward_field, padded_shape, tkd as tkd_  # the DESIGN.md kernel and TKD, not a copy
 from metrics import nrmse
-pad = padded_shape(n)
+pad = padded_shape(n, float(os.environ.get('PAD', 1.5)))  # PAD=1.25: a smaller padded grid, for speed
 D = dipole_kernel(pad, (vs,) * 3, (0.0, 0.0, 1.0))  # makeHeadPhantom's B0 is along the third voxel axis
 def P_(x):  # pad
     o = np.zeros(pad); o[:n[0], :n[1], :n[2]] = x; return o
@@ -44,6 +45,7 @@ def cg(A, b, x, it):
         rn = (r*r).sum(); p = r + rn/rr*p; rr = rn
     return x
 def tfi(f, lam, Pb, outer=8, inner=30, eps=1e-3, l1=True):
+    outer, inner = int(os.environ.get('OUTER', outer)), int(os.environ.get('INNER', inner))  # OUTER=4 INNER=15: cheaper
     w2 = P_(M.astype(float))
     Pw = np.where(Mp, 1.0, Pb)
     y = np.zeros(pad)

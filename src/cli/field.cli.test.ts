@@ -96,6 +96,20 @@ describe('qsm field', () => {
     expect(r.err).toMatch(/one echo: the phase offset cannot be fitted/);
     expect(r.err).toMatch(/--phase-range says 0\.\.999/);
   });
+  it('--bg tfi writes the local field and, with --out-chi, TFI\'s susceptibility over the whole field of view', async () => {
+    const r = await runCli('field', '--phase', p('phase4d.nii'), '--magnitude', p('mag4d.nii'), '--bg', 'tfi', '--tfi-lambda', '5e-5', '--out', p('local_tfi.nii'), '--out-chi', p('chi_tfi.nii'), '--out-mask', p('mask_tfi.nii'));
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/background removal \(tfi\): done in/);
+    expect(r.err).toMatch(/chi_tfi\.nii \(TFI susceptibility, ppm, whole field of view\)/);
+    const local = readVol('local_tfi.nii').volume, chi = readVol('chi_tfi.nii').volume, m = Uint8Array.from(readVol('mask_tfi.nii').volume.data);
+    expect(chi.dims).toEqual(dims);
+    // chi is non-zero outside the brain too: TFI models the background sources there
+    let outside = 0;
+    for (let i = 0; i < m.length; i++) if (!m[i] && chi.data[i] !== 0) outside++;
+    expect(outside).toBeGreaterThan(1000);
+    const ev = erodeMask(Uint8Array.from(h.brain.mask.data), dims, vs, 18);
+    expect(nrmseInside(local.data, h.localField.data, Uint8Array.from(ev, (v, i) => (v && m[i] ? 1 : 0)))).toBeLessThan(70);
+  });
 });
 
 describe('qsm field: bad input is one clear line, exit 1, no output file', () => {
@@ -107,6 +121,8 @@ describe('qsm field: bad input is one clear line, exit 1, no output file', () =>
     ['a missing TE', ['--phase', p('phase_odd.nii'), '--magnitude', p('sub-01_echo-1_part-mag.nii.gz'), '--b0', '3'], /no echo times: give --te/],
     ['a missing B0', ['--phase', p('phase_odd.nii'), '--magnitude', p('sub-01_echo-1_part-mag.nii.gz'), '--te', '0.004'], /no field strength: give --b0/],
     ['TE in ms on the command line', ['--phase', p('phase_odd.nii'), '--magnitude', p('sub-01_echo-1_part-mag.nii.gz'), '--te', '4', '--b0', '3'], /--te is in seconds; 4 s is not plausible/],
+    ['--out-chi without --bg tfi', ['--phase', p('phase4d.nii'), '--magnitude', p('mag4d.nii'), '--out-chi', p('bad_chi.nii')], /--out-chi needs --bg tfi: only total-field inversion fits a susceptibility map \(background removal is pdf\)/],
+    ['--tfi-lambda without --bg tfi', ['--phase', p('phase4d.nii'), '--magnitude', p('mag4d.nii'), '--bg', 'vsharp', '--tfi-lambda', '1e-4'], /--tfi-lambda needs --bg tfi \(background removal is vsharp\)/],
     ['an unknown unwrapping method', ['--phase', p('phase4d.nii'), '--magnitude', p('mag4d.nii'), '--unwrap', 'prelude'], /--unwrap: expected laplacian or romeo, got "prelude"/],
   ];
   for (const [name, args, message] of cases) {

@@ -85,7 +85,7 @@ function fieldJob(r: FieldRequest, opts: { onProgress: (d: number, t: number, s:
     },
   );
   const vol = (a: ArrayLike<number>) => withData(like, Float32Array.from(a));
-  return { brainMask: vol(res.mask), unwrapped: vol(res.unwrapped[0]), totalPpm: vol(res.totalPpm), localPpm: vol(res.localPpm), localMask: vol(res.localMask), offsetDeparture: res.offsetDeparture };
+  return { brainMask: vol(res.mask), unwrapped: vol(res.unwrapped[0]), totalPpm: vol(res.totalPpm), localPpm: vol(res.localPpm), localMask: vol(res.localMask), offsetDeparture: res.offsetDeparture, tfiChi: res.tfiChi && vol(res.tfiChi) };
 }
 
 /**

@@ -86,6 +86,8 @@ export interface FieldOutputs {
   localMask: Volume;
   /** the smoothed phase offset's departure from the per-voxel intercepts (core/phase/phaseOffset.ts) */
   offsetDeparture?: number;
+  /** with background 'tfi': total-field inversion's susceptibility (ppm) over the whole field of view */
+  tfiChi?: Volume;
 }
 
 export type FromCompute =

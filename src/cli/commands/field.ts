@@ -8,6 +8,7 @@ import { OFFSET_METHODS, UNWRAP_METHODS, type OffsetMethod, type UnwrapMethod } 
 import { BACKGROUND_METHODS, backgroundStep, maskStep, totalFieldStep, type BackgroundMethod } from '../../core/phase/localFieldPipeline';
 import { countInside } from '../../core/phase/morphology';
 import { detectPhaseScaling, describeScaling, phaseToRadians, type PhaseScaling } from '../../core/phase/phaseScaling';
+import { TFI_DEFAULTS } from '../../core/phase/tfi';
 import { withData, type Volume } from '../../core/volume';
 import { checkSameGrid } from '../../io/checkSameGrid';
 import { InputError } from '../../io/inputError';
@@ -29,10 +30,12 @@ export const FIELD_FLAGS: FlagSpecs = {
   bg: { kind: 'value', help: `${BACKGROUND_METHODS.join('|')}: background-field removal (default pdf)` },
   'phase-offset': { kind: 'value', help: `${OFFSET_METHODS.join('|')}: multi-echo phase offset smoothed in space before the fit through it (MCPC-3D-S-like, default), or fitted per voxel as an intercept` },
   'phase-range': { kind: 'value', help: 'rad|MIN,MAX: phase units: radians, or integers MIN..MAX spanning one turn (default: detected)' },
-  b0dir: { kind: 'value', help: 'x,y,z: B0 direction in voxel axes, for PDF (default: from the header)' },
+  'tfi-lambda': { kind: 'value', help: `L: --bg tfi's gradient-prior weight on the field in ppm (default ${TFI_DEFAULTS.lambda})` },
+  b0dir: { kind: 'value', help: 'x,y,z: B0 direction in voxel axes, for PDF and TFI (default: from the header)' },
   out: { kind: 'value', required: true, help: 'LOCAL.nii[.gz]: local field (ppm) inside the final mask' },
   'out-mask': { kind: 'value', help: 'MASK.nii[.gz]: the brain mask used (uint8)' },
   'out-total': { kind: 'value', help: 'TOTAL.nii[.gz]: total field (ppm) inside the brain mask' },
+  'out-chi': { kind: 'value', help: 'CHI.nii[.gz]: with --bg tfi, its susceptibility (ppm) over the whole field of view' },
   ...READ_FLAGS,
 };
 
@@ -104,7 +107,10 @@ export async function fieldCommand(argv: string[], ctx: CommandContext): Promise
   const b0Flag = flags.number('b0', { min: Number.MIN_VALUE, max: 30 });
   const teFlag = flags.string('te') !== undefined ? parseEchoTimes(flags.string('te')!) : undefined;
   const rangeFlag = flags.string('phase-range') !== undefined ? parsePhaseRange(flags.string('phase-range')!) : undefined;
-  const outputs = [['out', flags.string('out')!], ['out-mask', flags.string('out-mask')], ['out-total', flags.string('out-total')]] as const;
+  const tfiLambda = flags.number('tfi-lambda', { min: Number.MIN_VALUE, max: 1 });
+  if (tfiLambda !== undefined && bg !== 'tfi') throw new InputError(`--tfi-lambda needs --bg tfi (background removal is ${bg})`);
+  if (flags.string('out-chi') !== undefined && bg !== 'tfi') throw new InputError(`--out-chi needs --bg tfi: only total-field inversion fits a susceptibility map (background removal is ${bg})`);
+  const outputs = [['out', flags.string('out')!], ['out-mask', flags.string('out-mask')], ['out-total', flags.string('out-total')], ['out-chi', flags.string('out-chi')]] as const;
   const inputs = [...flags.strings('phase'), ...flags.strings('magnitude'), ...flags.strings('mask')];
   for (const [flag, path] of outputs) {
     if (path === undefined) continue;
@@ -169,12 +175,14 @@ export async function fieldCommand(argv: string[], ctx: CommandContext): Promise
   if (totalOut) writeVolumeFile(totalOut, withData(ref, totalPpm), { description: `qsm field: total field (ppm), ${unwrap}`, sformCode });
   if (E === 1) ctx.err('note: one echo: the phase offset cannot be fitted and is taken as 0');
 
-  const local = await withProgress(ctx, `background removal (${bg})`, (onProgress) => backgroundStep(totalPpm, mask, steps, b0dir.b0Dir, { background: bg, onProgress }));
+  const local = await withProgress(ctx, `background removal (${bg})`, (onProgress) => backgroundStep(totalPpm, mask, steps, b0dir.b0Dir, { background: bg, onProgress, tfi: { lambda: tfiLambda } }));
   if (local.iterations !== undefined) ctx.err(`note: PDF stopped after ${local.iterations} conjugate-gradient iterations (residual ${local.relativeResidual?.toExponential(1)} of its start)`);
   const inside = countInside(local.mask);
   if (inside === 0) throw new InputError(`background removal left no voxel of the mask (${countInside(mask)} voxels before); give a larger --mask`);
   const out = flags.string('out')!;
   writeVolumeFile(out, withData(ref, local.local), { description: `qsm field: local field (ppm), ${unwrap}+${bg}`, sformCode });
+  const chiOut = flags.string('out-chi');
+  if (chiOut && local.chi) writeVolumeFile(chiOut, withData(ref, local.chi), { description: `qsm field: TFI susceptibility (ppm), ${unwrap}+tfi`, sformCode });
   if (maskOut && local.mask !== mask && bg === 'vsharp') ctx.err(`note: V-SHARP's valid region (${inside} voxels) is smaller than ${maskOut}; the local field is 0 outside it`);
-  for (const [flag, path] of outputs) if (path) ctx.err(`wrote ${path}${flag === 'out' ? ` (local field, ppm, ${inside} voxels)` : ''}`);
+  for (const [flag, path] of outputs) if (path) ctx.err(`wrote ${path}${flag === 'out' ? ` (local field, ppm, ${inside} voxels)` : flag === 'out-chi' ? ' (TFI susceptibility, ppm, whole field of view)' : ''}`);
 }

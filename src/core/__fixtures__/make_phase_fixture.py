@@ -30,6 +30,7 @@ DILATE_MM = 1.7
 VSHARP_RADII = [3.0, 2.0]
 VSHARP_T = 0.05
 PDF_ITER = 5
+TFI = {"lambda": 1e-3, "outsideWeight": 3.0, "irls": 3, "cgIterations": 6, "epsilon": 1e-3}
 TES = [0.003, 0.007, 0.012]
 
 
@@ -176,6 +177,43 @@ def pdf(field, mask):
     return np.where(mask, field - bg, 0)
 
 
+def tfi(field, mask):
+    """Total-field inversion as src/core/phase/tfi.ts documents it: chi = P y over the padded grid, P = 1 in the
+    mask and outsideWeight outside, IRLS on an L1 gradient prior (forward differences, periodic on the padded grid,
+    times mean voxel size / voxel size on each axis), each re-weighting a warm-started run of cgIterations CG steps on
+    P D M D P y + lambda P G^T W G P y = P D M f; returns (M D (M chi), chi) on the original grid."""
+    ps = dn.pad_shape(DIMS)
+    D = dn.dipole(ps, VOXEL, B0)
+    conv = lambda x: np.real(np.fft.ifftn(D * np.fft.fftn(x)))
+    inside = np.zeros(ps, bool)
+    inside[: DIMS[0], : DIMS[1], : DIMS[2]] = mask
+    M = inside.astype(float)
+    P = np.where(inside, 1.0, TFI["outsideWeight"])
+    s = [np.mean(VOXEL) / v for v in VOXEL]
+    grad = lambda x: [(np.roll(x, -1, a) - x) * s[a] for a in range(3)]
+    grad_t = lambda g: sum((np.roll(g[a], 1, a) - g[a]) * s[a] for a in range(3))
+    b = P * conv(M * dn.pad(field, ps))
+    y = np.zeros(ps)
+    for _ in range(TFI["irls"]):
+        g = grad(P * y)
+        W = 1 / np.sqrt(sum(c ** 2 for c in g) + TFI["epsilon"] ** 2)
+        A = lambda v: P * conv(M * conv(P * v)) + TFI["lambda"] * P * grad_t([W * c for c in grad(P * v)])
+        r = b - A(y)
+        p = r.copy()
+        rr = np.sum(r * r)
+        for _ in range(TFI["cgIterations"]):
+            q = A(p)
+            alpha = rr / np.sum(p * q)
+            y += alpha * p
+            r -= alpha * q
+            rr_new = np.sum(r * r)
+            p = r + (rr_new / rr) * p
+            rr = rr_new
+    chi = P * y
+    local = conv(M * chi)[: DIMS[0], : DIMS[1], : DIMS[2]]
+    return np.where(mask, local, 0), chi[: DIMS[0], : DIMS[1], : DIMS[2]]
+
+
 def main():
     rng = np.random.default_rng(11)
     mask, body = masks()
@@ -189,6 +227,7 @@ def main():
     ) + 0.02 * x - 0.01 * z  # local blobs plus a harmonic ramp
     field = field.astype(np.float32).astype(np.float64)
     vs_local, vs_mask = vsharp(field, body)
+    tfi_local, tfi_chi = tfi(field, body)
     # echo fit: unwrapped phases and magnitudes per echo
     offset = rng.uniform(-1, 1, DIMS)
     freq = rng.uniform(-40, 40, DIMS)
@@ -219,6 +258,9 @@ def main():
         "vsharpLocal": f32(vs_local),
         "vsharpMask": u8(vs_mask),
         "pdfLocal": f32(pdf(field, body)),
+        "tfi": TFI,
+        "tfiLocal": f32(tfi_local),
+        "tfiChi": f32(tfi_chi),
         "unwrappedEchoes": [f32(p) for p in psi],
         "magnitudes": [f32(m) for m in mags],
         "fitHz": f32(slope / (2 * np.pi)),

@@ -1,6 +1,6 @@
 /**
  * The whole path from scanner phase to local field, as the CLI and the workbench run it: brain mask (given, or
- * from the magnitude), unwrapping and echo fit (total field in Hz), ppm, background removal (V-SHARP or PDF).
+ * from the magnitude), unwrapping and echo fit (total field in Hz), ppm, background removal (V-SHARP, PDF or TFI).
  * Each step is exported on its own (maskStep, totalFieldStep, backgroundStep): `qsm field` calls them one by one so
  * it can write each intermediate as soon as it exists; localFieldFromPhase chains them with progress per step.
  */
@@ -10,10 +10,11 @@ import { brainMaskFromMagnitude, combineMagnitudes, type BrainMaskOptions } from
 import { totalFieldHz, type OffsetMethod, type UnwrapMethod } from './echoCombination';
 import { hzToPpm } from './hzToPpm';
 import { pdf, pdfWeightsFromMagnitude, type PdfOptions } from './pdf';
+import { tfi, type TfiOptions } from './tfi';
 import { vsharp, type VsharpOptions } from './vsharp';
 
-export type BackgroundMethod = 'vsharp' | 'pdf';
-export const BACKGROUND_METHODS: readonly BackgroundMethod[] = ['vsharp', 'pdf'];
+export type BackgroundMethod = 'vsharp' | 'pdf' | 'tfi';
+export const BACKGROUND_METHODS: readonly BackgroundMethod[] = ['vsharp', 'pdf', 'tfi'];
 
 export interface PhaseInput {
   /** wrapped phase in radians, one volume per echo, all on one grid */
@@ -50,6 +51,8 @@ export interface LocalFieldResult {
   localMask: Uint8Array;
   /** the smoothed phase offset's departure from the per-voxel intercepts (echoCombination.ts TotalField) */
   offsetDeparture?: number;
+  /** with background 'tfi': its susceptibility (ppm) over the whole field of view */
+  tfiChi?: Float32Array;
 }
 
 export type PipelineStep = 'mask' | 'total field' | 'background removal';
@@ -79,6 +82,7 @@ export interface BackgroundStepOptions extends ProgressOptions {
   background?: BackgroundMethod;
   vsharp?: Omit<VsharpOptions, keyof ProgressOptions>;
   pdf?: Omit<PdfOptions, keyof ProgressOptions>;
+  tfi?: Omit<TfiOptions, keyof ProgressOptions>;
 }
 
 /**
@@ -86,9 +90,10 @@ export interface BackgroundStepOptions extends ProgressOptions {
  * magnitude (pdfWeightsFromMagnitude) unless o.pdf.weights says otherwise. iterations / relativeResidual: PDF's CG.
  */
 export function backgroundStep(totalPpm: Float32Array, mask: Uint8Array, input: Pick<StepInput, 'magnitudes' | 'dims' | 'voxelSize'>, b0Dir: Vec3, o: BackgroundStepOptions = {}):
-  { local: Float32Array; mask: Uint8Array; iterations?: number; relativeResidual?: number } {
+  { local: Float32Array; mask: Uint8Array; iterations?: number; relativeResidual?: number; chi?: Float32Array } {
   const p = { signal: o.signal, onProgress: o.onProgress };
   if ((o.background ?? 'pdf') === 'vsharp') return vsharp(totalPpm, mask, input.dims, input.voxelSize, { ...o.vsharp, ...p });
+  if (o.background === 'tfi') return tfi(totalPpm, mask, input.dims, input.voxelSize, b0Dir, { ...o.tfi, ...p });
   const weights = pdfWeightsFromMagnitude(combineMagnitudes(input.magnitudes), mask);
   return pdf(totalPpm, mask, input.dims, input.voxelSize, b0Dir, { weights, ...o.pdf, ...p });
 }
@@ -122,5 +127,5 @@ export function localFieldFromPhase(
   const tf = totalFieldStep(data, input.b0Tesla, mask, { ...progressFor('total field'), unwrap: o.unwrap, offset: o.offset });
   checkAbort(o);
   const bg = backgroundStep(tf.totalPpm, mask, data, input.b0Dir, { ...o, ...progressFor('background removal') });
-  return { mask, maskThreshold, unwrapped: tf.unwrapped, totalHz: tf.fieldHz, totalPpm: tf.totalPpm, localPpm: bg.local, localMask: bg.mask, offsetDeparture: tf.offsetDeparture };
+  return { mask, maskThreshold, unwrapped: tf.unwrapped, totalHz: tf.fieldHz, totalPpm: tf.totalPpm, localPpm: bg.local, localMask: bg.mask, offsetDeparture: tf.offsetDeparture, tfiChi: bg.chi };
 }

@@ -7,6 +7,7 @@ import { fitLines } from './echoCombination';
 import { laplacianUnwrap } from './laplacianUnwrap';
 import { dilateMask, erodeMask, fillHoles, largestComponent } from './morphology';
 import { pdf } from './pdf';
+import { tfi } from './tfi';
 import { vsharp } from './vsharp';
 
 const fx = JSON.parse(readFileSync(join(__dirname, '..', '__fixtures__', 'phase_fixture.json'), 'utf8'));
@@ -51,6 +52,12 @@ describe('phase steps against numpy', () => {
     const r = pdf(f32(fx.field), body, dims, vs, fx.b0Dir as Vec3, { maxIterations: fx.pdfIterations, tolerance: 0 });
     expect(r.iterations).toBe(fx.pdfIterations);
     expect(relErr(r.local, fx.pdfLocal, body)).toBeLessThan(1e-3);
+  });
+  it('TFI (IRLS re-weightings of warm-started CG, preconditioned outside the mask): local field and chi over the field of view', () => {
+    const r = tfi(f32(fx.field), body, dims, vs, fx.b0Dir as Vec3, fx.tfi);
+    expect(relErr(r.local, fx.tfiLocal, body)).toBeLessThan(1e-3);
+    expect(relErr(r.chi, fx.tfiChi)).toBeLessThan(1e-3);
+    expect(differing(r.mask, fx.body)).toBe(0);
   });
   it('weighted echo fit = numpy.polyfit(w = magnitude)', () => {
     const all = new Uint8Array(dims[0] * dims[1] * dims[2]).fill(1);

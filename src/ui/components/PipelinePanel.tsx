@@ -32,12 +32,13 @@ const SCALINGS: { value: ScalingChoice; label: string }[] = [
   { value: '-4096..4095', label: 'integers −4096..4095' },
 ];
 
-const DOWNLOADS: { key: 'unwrapped' | 'totalPpm' | 'brainMask' | 'localPpm' | 'localMask'; suffix: string; label: string; what: string; mask?: boolean }[] = [
+const DOWNLOADS: { key: 'unwrapped' | 'totalPpm' | 'brainMask' | 'localPpm' | 'localMask' | 'tfiChi'; suffix: string; label: string; what: string; mask?: boolean }[] = [
   { key: 'unwrapped', suffix: 'desc-unwrapped_echo-1_phase', label: 'unwrapped phase, echo 1 (rad)', what: 'unwrapped phase of echo 1 (rad)' },
   { key: 'totalPpm', suffix: 'desc-total_fieldmap', label: 'total field (ppm)', what: 'total field (ppm)' },
   { key: 'brainMask', suffix: 'desc-brain_mask', label: 'brain mask', what: 'brain mask', mask: true },
   { key: 'localPpm', suffix: 'desc-local_fieldmap', label: 'local field (ppm)', what: 'local field (ppm)' },
   { key: 'localMask', suffix: 'desc-local_mask', label: 'local-field mask', what: 'local-field mask', mask: true },
+  { key: 'tfiChi', suffix: 'desc-TFI_Chimap', label: 'TFI χ (ppm)', what: 'TFI susceptibility (ppm)' },
 ];
 
 export function PipelinePanel(p: Props) {
@@ -49,6 +50,7 @@ export function PipelinePanel(p: Props) {
   const download = (d: (typeof DOWNLOADS)[number]) => {
     try {
       const vol = p.outputs!.outputs[d.key];
+      if (!vol) throw new Error(`no ${d.what} in this run`);
       saveNifti(vol.data, vol, `${p.outputs!.sourceName}_${d.suffix}.nii.gz`, `qsm field: ${d.what}`, p.sformCode, d.mask ? 'uint8' : undefined);
     } catch (e) {
       p.onError(`Download failed: ${(e as Error).message}`);
@@ -122,6 +124,7 @@ export function PipelinePanel(p: Props) {
           <select value={s.background} data-testid="pipeline-bg" disabled={busy} onChange={(e) => set({ background: e.target.value as PipelineSettings['background'] })}>
             <option value="pdf">PDF</option>
             <option value="vsharp">V-SHARP</option>
+            <option value="tfi">TFI (slow; keeps more of the brain's own field)</option>
           </select>
         </label>
       </div>
@@ -147,7 +150,7 @@ export function PipelinePanel(p: Props) {
           </p>
           {offsetNote && <p className={offsetNote.warn ? 'warning small' : 'small'} data-testid="pipeline-offset-note">Phase offset: {offsetNote.text}.</p>}
           <ul className="exports">
-            {DOWNLOADS.map((d) => (
+            {DOWNLOADS.filter((d) => p.outputs!.outputs[d.key]).map((d) => (
               <li key={d.key}>
                 <button type="button" data-testid={`pipeline-download-${d.key}`} onClick={() => download(d)}>{d.label}</button>
               </li>
