@@ -114,32 +114,34 @@ def _gauss_blur(x, sigma):
 LF_SIGMA, LF_WEIGHT = 2.0, 2.0
 
 
-def masked_l2_lowfreq(pred, target, mask=None):
-    """L2 plus LF_WEIGHT x the L2 of the error's Gaussian low-pass (sigma LF_SIGMA voxels), both over the mask.
+def masked_l2_lowfreq(pred, target, mask=None, weight=None):
+    """L2 plus `weight` (default LF_WEIGHT) x the L2 of the error's Gaussian low-pass (sigma LF_SIGMA voxels), both over the mask.
     Issue 9, cause 2: split at sigma 2, the net's high-pass error matched TKD's but its low-pass error was far
     larger (39.8 against 27.3 %), so this weights the part it loses on. The error is masked before blurring, so
     the unsupervised outside does not leak in."""
+    w = LF_WEIGHT if weight is None else weight
     err = pred - target
     if mask is not None:
         err = err * mask
     low = _gauss_blur(err, LF_SIGMA)
     if mask is None:
-        return (err ** 2).mean() + LF_WEIGHT * (low ** 2).mean()
+        return (err ** 2).mean() + w * (low ** 2).mean()
     n = mask.sum().clamp_min(1.0)
-    return (err ** 2).sum() / n + LF_WEIGHT * ((low * mask) ** 2).sum() / n
+    return (err ** 2).sum() / n + w * ((low * mask) ** 2).sum() / n
 
 
 LOSSES = {"l1": masked_l1, "l2": masked_l2, "l2lf": masked_l2_lowfreq}
 
 
-def train_step(model, opt, batch, loss_name="l1", bf16=False):
+def train_step(model, opt, batch, loss_name="l1", bf16=False, lf_weight=None):
     field, chi, side, mask = batch
     model.train()
     opt.zero_grad(set_to_none=True)
     with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
         pred = model(torch.from_numpy(field) * INPUT_SCALE, torch.from_numpy(side))
     m = None if mask is None else torch.from_numpy(mask)
-    loss = LOSSES[loss_name](pred.float(), torch.from_numpy(chi) / OUTPUT_SCALE, m)
+    extra = {"weight": lf_weight} if loss_name == "l2lf" else {}
+    loss = LOSSES[loss_name](pred.float(), torch.from_numpy(chi) / OUTPUT_SCALE, m, **extra)
     loss.backward()
     # Without normalisation layers, a warm restart to the peak rate once blew the loss up 6x
     # (first session's run); clipping keeps one bad batch from undoing the cycle.
@@ -222,6 +224,8 @@ def parse(argv=None):
     ap.add_argument("--loss", choices=sorted(LOSSES), default="l1",
                     help="l1 (default), l2, or l2lf (l2 plus the low-passed error's l2, masked_l2_lowfreq); all masked to the "
                          "brain when there is a mask")
+    ap.add_argument("--lf-weight", type=float, default=LF_WEIGHT,
+                    help="--loss l2lf: weight of the low-passed error's L2 (default %(default)s)")
     ap.add_argument("--grid", type=int, default=64,
                     help="simulation grid edge (voxels); --grid equal to --patch trains on whole simulations, "
                          "whose field is entirely explained by the chi in view")
@@ -298,7 +302,7 @@ def main(argv=None):
                 "base_channels": a.base_channels, "patch": a.patch, "batch": a.batch, "step": step,
                 "samples": samples, "elapsed": elapsed, "resumes": resumes, "init": a.init,
                 "threads": a.threads, "torch": torch.__version__, "argv": sys.argv,
-                "input_scale": INPUT_SCALE, "output_scale": OUTPUT_SCALE, "loss": a.loss, "generator": GENERATOR,
+                "input_scale": INPUT_SCALE, "output_scale": OUTPUT_SCALE, "loss": a.loss, "lf_weight": a.lf_weight, "generator": GENERATOR,
                 "phantom": brain_phantom.PHANTOM_VERSION if a.stage == "finetune" else None,
                 "grid": a.grid, "bf16": bool(a.bf16), "symmetries": a.symmetries, "cycle_samples": a.cycle_samples,
                 "decay_samples": a.decay_samples, "max_samples": a.max_samples,
@@ -330,7 +334,7 @@ def main(argv=None):
 
     while more():
         lr = lr_now()
-        losses.append(train_step(model, opt, next(stream), a.loss, bool(a.bf16)))
+        losses.append(train_step(model, opt, next(stream), a.loss, bool(a.bf16), a.lf_weight))
         step += 1
         samples += a.batch
         now = time.time()
