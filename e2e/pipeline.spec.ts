@@ -35,7 +35,9 @@ test('scanner phase and magnitude -> local field -> TKD, with every intermediate
 
   await page.getByTestId('pipeline-run').click();
   await expect(page.getByTestId('pipeline-outputs')).toBeVisible({ timeout: 240_000 });
-  for (const id of ['pipeline-unwrapped', 'pipeline-total', 'pipeline-mask']) await expect(page.getByTestId(`panel-${id}`)).toBeVisible();
+  // TFI (the default background removal) also shows and offers its own chi over the whole field of view
+  await expect(page.getByTestId('pipeline-bg')).toHaveValue('tfi');
+  for (const id of ['pipeline-unwrapped', 'pipeline-total', 'pipeline-mask', 'pipeline-tfi-chi']) await expect(page.getByTestId(`panel-${id}`)).toBeVisible();
   await expect(page.getByTestId('panel-input')).toContainText('sub-01_desc-local_fieldmap.nii.gz');
   await expect(page.getByTestId('pipeline-offset')).toHaveValue('smooth');
   await expect(page.getByTestId('pipeline-offset-note')).toContainText(/departs from the per-voxel intercepts by [0-9.]+x their noise/);
@@ -47,13 +49,15 @@ test('scanner phase and magnitude -> local field -> TKD, with every intermediate
   expect(total.volume.dims).toEqual(dims);
   const [dm] = await Promise.all([page.waitForEvent('download'), page.getByTestId('pipeline-download-brainMask').click()]);
   expect(readNifti(new Uint8Array(await readFile((await dm.path())!)), 'mask.nii.gz').facts.datatype).toBe('uint8');
+  const [dc] = await Promise.all([page.waitForEvent('download'), page.getByTestId('pipeline-download-tfiChi').click()]);
+  expect(dc.suggestedFilename()).toBe('sub-01_desc-TFI_Chimap.nii.gz');
 
   // the local field feeds the inversion; TKD on it is close to TKD on the true local field
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('metrics-row-tkd')).toBeVisible({ timeout: 120_000 });
   const shown = Number(await page.getByTestId('metrics-row-tkd').locator('td[data-metric="nrmse"]').getAttribute('data-value'));
   // the same pipeline in Node (core, the CLI's defaults) gives the same map: the browser path adds nothing of its own
-  const node = localFieldFromPhase({ phases: h.phases, magnitudes: h.magnitudes, echoTimes: h.echoTimes, b0Tesla: h.b0Tesla, b0Dir: h.b0Dir }, { unwrap: 'romeo', background: 'pdf' });
+  const node = localFieldFromPhase({ phases: h.phases, magnitudes: h.magnitudes, echoTimes: h.echoTimes, b0Tesla: h.b0Tesla, b0Dir: h.b0Dir }, { unwrap: 'romeo' });
   const localMask = withData(h.brain.mask, Float32Array.from(node.localMask));
   const expected = nrmse(tkd(withData(h.localField, node.localPpm), h.b0Dir, 0.19, localMask).data, h.brain.chi.data, insideMask(localMask.data.length, localMask));
   expect(Math.abs(shown - expected)).toBeLessThan(0.5);
@@ -63,6 +67,6 @@ test('scanner phase and magnitude -> local field -> TKD, with every intermediate
   expect(shown).toBeLessThan(Math.max(100, ideal + 40));
 
   // changing a step's choice marks the pipeline's outputs stale
-  await page.getByTestId('pipeline-bg').selectOption('vsharp');
+  await page.getByTestId('pipeline-bg').selectOption('pdf');
   await expect(page.getByTestId('pipeline-stale')).toBeVisible();
 });

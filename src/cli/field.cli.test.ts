@@ -55,7 +55,7 @@ describe('qsm field', () => {
     expect(r.err).toMatch(/mask: done in/);
     expect(r.err).toMatch(/total field \(romeo, 4 echoes, offset smooth\): done in/);
     expect(r.err).toMatch(/note: the smoothed phase offset departs from the per-voxel intercepts by [0-9.]+x their noise/);
-    expect(r.err).toMatch(/background removal \(pdf\): done in/);
+    expect(r.err).toMatch(/background removal \(tfi\): done in/);
     const local = readVol('local.nii.gz'), mask = readVol('mask.nii.gz'), total = readVol('total.nii');
     expect(mask.facts.datatype).toBe('uint8');
     expect(local.volume.dims).toEqual(dims);
@@ -121,7 +121,7 @@ describe('qsm field: bad input is one clear line, exit 1, no output file', () =>
     ['a missing TE', ['--phase', p('phase_odd.nii'), '--magnitude', p('sub-01_echo-1_part-mag.nii.gz'), '--b0', '3'], /no echo times: give --te/],
     ['a missing B0', ['--phase', p('phase_odd.nii'), '--magnitude', p('sub-01_echo-1_part-mag.nii.gz'), '--te', '0.004'], /no field strength: give --b0/],
     ['TE in ms on the command line', ['--phase', p('phase_odd.nii'), '--magnitude', p('sub-01_echo-1_part-mag.nii.gz'), '--te', '4', '--b0', '3'], /--te is in seconds; 4 s is not plausible/],
-    ['--out-chi without --bg tfi', ['--phase', p('phase4d.nii'), '--magnitude', p('mag4d.nii'), '--out-chi', p('bad_chi.nii')], /--out-chi needs --bg tfi: only total-field inversion fits a susceptibility map \(background removal is pdf\)/],
+    ['--out-chi without --bg tfi', ['--phase', p('phase4d.nii'), '--magnitude', p('mag4d.nii'), '--bg', 'pdf', '--out-chi', p('bad_chi.nii')], /--out-chi needs --bg tfi: only total-field inversion fits a susceptibility map \(background removal is pdf\)/],
     ['--tfi-lambda without --bg tfi', ['--phase', p('phase4d.nii'), '--magnitude', p('mag4d.nii'), '--bg', 'vsharp', '--tfi-lambda', '1e-4'], /--tfi-lambda needs --bg tfi \(background removal is vsharp\)/],
     ['an unknown unwrapping method', ['--phase', p('phase4d.nii'), '--magnitude', p('mag4d.nii'), '--unwrap', 'prelude'], /--unwrap: expected laplacian or romeo, got "prelude"/],
   ];

@@ -29,7 +29,7 @@ export interface PipelineSettings {
 }
 
 /** The CLI's defaults (`qsm field`): ROMEO-style unwrapping keeps exact phase values, PDF keeps the brain's edge. */
-export const DEFAULT_PIPELINE: PipelineSettings = { unwrap: 'romeo', offset: 'smooth', background: 'pdf', erodeMm: 0, useLoadedMask: true, echoTimesMs: '', scaling: 'auto' };
+export const DEFAULT_PIPELINE: PipelineSettings = { unwrap: 'romeo', offset: 'smooth', background: 'tfi', erodeMm: 0, useLoadedMask: true, echoTimesMs: '', scaling: 'auto' };
 
 const CHOSEN: Record<Exclude<ScalingChoice, 'auto'>, PhaseScaling> = {
   radians: { kind: 'radians' },

@@ -79,7 +79,7 @@ describe('qsm bids', () => {
     expect(dcSide.Threads).toBe(1); // recorded (it sets the slabs) but not compared on resume
     expect(json(join(a1, 'sub-01_desc-tkd_Chimap.json')).Threads).toBeUndefined();
     // from phase: the pipeline is recorded in every output, so a run with another one does not take them for done
-    const pipeline = { Unwrap: 'romeo', PhaseOffset: 'smooth', BackgroundRemoval: 'pdf' };
+    const pipeline = { Unwrap: 'romeo', PhaseOffset: 'smooth', BackgroundRemoval: 'tfi' };
     expect(json(join(a4, 'sub-04_localfield.json'))).toMatchObject({ FieldPipeline: pipeline, EchoTime: TEST_ECHO_TIMES, MagneticFieldStrength: TEST_B0, Units: 'ppm' });
     expect(json(join(a4, 'sub-04_localfield.json')).Sources).toHaveLength(2 * TEST_ECHO_TIMES.length);
     expect(json(join(a4, 'sub-04_desc-tkd_Chimap.json'))).toMatchObject({ FieldPipeline: pipeline, Method: 'tkd' });
@@ -91,7 +91,7 @@ describe('qsm bids', () => {
     const head = rawPhaseSubject();
     const want = localFieldFromPhase(
       { phases: head.phases, magnitudes: head.magnitudes, echoTimes: TEST_ECHO_TIMES, b0Tesla: TEST_B0, b0Dir: [0, 0, 1] },
-      { unwrap: 'romeo', background: 'pdf' },
+      { unwrap: 'romeo', background: 'tfi' },
     );
     expect(Array.from(mask.data)).toEqual(Array.from(want.localMask));
     let worst = 0, inside = 0;
@@ -140,7 +140,7 @@ describe('qsm bids', () => {
     expect(r.err).toMatch(/desc-adaptiveunettldc_Chimap\.nii\.gz exists with other parameters: DataConsistency \{"Kind":"masked","Lambda":0\.0075,"MaxIterations":30,"Tolerance":0\.001\} \(asked: \{"Kind":"masked","Lambda":0\.03,"MaxIterations":30,"Tolerance":0\.001\}\)/);
     const bg = await run('bids', bids, out, 'participant', '--participant-label', '04', '--method', 'tkd', '--bg', 'vsharp');
     expect(bg.code).toBe(1);
-    expect(bg.err).toMatch(/sub-04_localfield\.nii\.gz exists with other parameters: FieldPipeline \{"BackgroundRemoval":"pdf","PhaseOffset":"smooth","Unwrap":"romeo"\} \(asked: \{"BackgroundRemoval":"vsharp","PhaseOffset":"smooth","Unwrap":"romeo"\}\)/);
+    expect(bg.err).toMatch(/sub-04_localfield\.nii\.gz exists with other parameters: FieldPipeline \{"BackgroundRemoval":"tfi","PhaseOffset":"smooth","Unwrap":"romeo"\} \(asked: \{"BackgroundRemoval":"vsharp","PhaseOffset":"smooth","Unwrap":"romeo"\}\)/);
   });
 
   it('runs only the participants and sessions asked for', async () => {

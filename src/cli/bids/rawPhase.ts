@@ -1,7 +1,7 @@
 /**
  * Multi-echo phase + magnitude of one acquisition -> local field, with `qsm field`'s pipeline
  * (core/phase/localFieldPipeline.ts: brain mask from the magnitude unless the acquisition has one, unwrapping and
- * echo fit, ppm, background removal; defaults romeo + pdf as in `qsm field`). Every echo needs both images and a
+ * echo fit, ppm, background removal; defaults romeo + tfi as in `qsm field`). Every echo needs both images and a
  * sidecar (the phase image's, else the magnitude's) with EchoTime; MagneticFieldStrength must be in one of them.
  */
 import { relative } from 'node:path';
@@ -23,7 +23,7 @@ import type { Acquisition } from './discover';
 
 export const PHASE_FLAGS: FlagSpecs = {
   unwrap: { kind: 'value', help: `${UNWRAP_METHODS.join('|')}: phase unwrapping for phase inputs (default romeo)` },
-  bg: { kind: 'value', help: `${BACKGROUND_METHODS.join('|')}: background-field removal for phase inputs (default pdf)` },
+  bg: { kind: 'value', help: `${BACKGROUND_METHODS.join('|')}: background-field removal for phase inputs (default tfi)` },
   'phase-offset': { kind: 'value', help: `${OFFSET_METHODS.join('|')}: multi-echo phase offset for phase inputs, smoothed in space (default) or fitted per voxel` },
 };
 
@@ -40,7 +40,7 @@ export function parsePhaseFlags(flags: Flags): FieldPipeline {
     if (!(options as readonly string[]).includes(s)) throw new InputError(`--${name}: expected ${options.join(' or ')}, got "${s}"`);
     return s as T;
   };
-  return { unwrap: pick('unwrap', UNWRAP_METHODS, 'romeo'), offset: pick('phase-offset', OFFSET_METHODS, 'smooth'), background: pick('bg', BACKGROUND_METHODS, 'pdf') };
+  return { unwrap: pick('unwrap', UNWRAP_METHODS, 'romeo'), offset: pick('phase-offset', OFFSET_METHODS, 'smooth'), background: pick('bg', BACKGROUND_METHODS, 'tfi') };
 }
 
 /** What the sidecars record (and a resumed run compares) about the phase -> field step. */

@@ -78,7 +78,11 @@ export function totalFieldStep(input: StepInput, b0Tesla: number, mask: Uint8Arr
 }
 
 export interface BackgroundStepOptions extends ProgressOptions {
-  /** default 'pdf', as `qsm field`, `qsm bids` and the workbench (V-SHARP lost to it on the head phantom, README) */
+  /**
+   * default 'tfi', as `qsm field`, `qsm bids` and the workbench: on the head phantom (seeds 2 and 3, 96^3) it lost
+   * 29-31 % of the true local field where PDF lost 37-39 %, at 13-17x PDF's time (bench/tfiField.ts; README);
+   * V-SHARP lost to both.
+   */
   background?: BackgroundMethod;
   vsharp?: Omit<VsharpOptions, keyof ProgressOptions>;
   pdf?: Omit<PdfOptions, keyof ProgressOptions>;
@@ -92,8 +96,9 @@ export interface BackgroundStepOptions extends ProgressOptions {
 export function backgroundStep(totalPpm: Float32Array, mask: Uint8Array, input: Pick<StepInput, 'magnitudes' | 'dims' | 'voxelSize'>, b0Dir: Vec3, o: BackgroundStepOptions = {}):
   { local: Float32Array; mask: Uint8Array; iterations?: number; relativeResidual?: number; chi?: Float32Array } {
   const p = { signal: o.signal, onProgress: o.onProgress };
-  if ((o.background ?? 'pdf') === 'vsharp') return vsharp(totalPpm, mask, input.dims, input.voxelSize, { ...o.vsharp, ...p });
-  if (o.background === 'tfi') return tfi(totalPpm, mask, input.dims, input.voxelSize, b0Dir, { ...o.tfi, ...p });
+  const method = o.background ?? 'tfi';
+  if (method === 'vsharp') return vsharp(totalPpm, mask, input.dims, input.voxelSize, { ...o.vsharp, ...p });
+  if (method === 'tfi') return tfi(totalPpm, mask, input.dims, input.voxelSize, b0Dir, { ...o.tfi, ...p });
   const weights = pdfWeightsFromMagnitude(combineMagnitudes(input.magnitudes), mask);
   return pdf(totalPpm, mask, input.dims, input.voxelSize, b0Dir, { weights, ...o.pdf, ...p });
 }
