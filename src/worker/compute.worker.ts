@@ -8,7 +8,7 @@ import { cosmos, orientationsOf } from '../core/cosmos';
 import { softDataConsistency } from '../core/dataConsistencyLCurve';
 import { maskedDataConsistencyAsync } from '../core/dataConsistencyMasked';
 import { lCurve } from '../core/lCurve';
-import { localFieldFromPhase } from '../core/phase/localFieldPipeline';
+import { localFieldFromPhaseAsync } from '../core/phase/localFieldPipeline';
 import { phaseToRadians } from '../core/phase/phaseScaling';
 import { computeMetrics } from '../core/metrics';
 import { buildAnatomyExample } from '../core/anatomyExample';
@@ -73,10 +73,11 @@ function metricsOf(estimate: Volume, reference: Volume, mask: Volume): QualityMe
 }
 
 /** Scanner phase -> local field with every intermediate, as `qsm field` computes it. */
-function fieldJob(r: FieldRequest, opts: { onProgress: (d: number, t: number, s: string) => void; signal: AbortSignal }): FieldOutputs {
+async function fieldJob(r: FieldRequest, opts: { onProgress: (d: number, t: number, s: string) => void; signal: AbortSignal }): Promise<FieldOutputs> {
   const like = r.phases[0];
   const phases = r.phases.map((v) => withData(v, phaseToRadians(v.data, r.scaling)));
-  const res = localFieldFromPhase(
+  // async: TFI yields between its iterations, so the Cancel button's message gets through while it runs
+  const res = await localFieldFromPhaseAsync(
     { phases, magnitudes: r.magnitudes, echoTimes: r.echoTimes, b0Tesla: r.b0Tesla, b0Dir: r.b0Dir },
     {
       mask: r.mask && Uint8Array.from(r.mask.data, (v) => (v > 0 ? 1 : 0)),
@@ -142,7 +143,7 @@ scope.onmessage = (e: MessageEvent<ToCompute>) => {
       } else if (msg.type === 'lcurve') {
         send({ type: 'lcurve', jobId: msg.jobId, curve: lCurve(msg.field, msg.b0Dir, { mask: msg.mask, onProgress, signal: controller.signal }) });
       } else if (msg.type === 'field') {
-        send({ type: 'field', jobId: msg.jobId, outputs: fieldJob(msg.request, { onProgress, signal: controller.signal }) });
+        send({ type: 'field', jobId: msg.jobId, outputs: await fieldJob(msg.request, { onProgress, signal: controller.signal }) });
       } else if (msg.type === 'dc') {
         send(await dcJob(msg, { onProgress, signal: controller.signal }));
       } else if (msg.type === 'compare') {

@@ -4,13 +4,14 @@
  * Each step is exported on its own (maskStep, totalFieldStep, backgroundStep): `qsm field` calls them one by one so
  * it can write each intermediate as soon as it exists; localFieldFromPhase chains them with progress per step.
  */
+import { runToEnd, runYielding, type Steps } from '../iterate';
 import { checkAbort, type ProgressOptions } from '../progress';
 import type { Vec3, Volume } from '../volume';
 import { brainMaskFromMagnitude, combineMagnitudes, type BrainMaskOptions } from './brainMask';
 import { totalFieldHz, type OffsetMethod, type UnwrapMethod } from './echoCombination';
 import { hzToPpm } from './hzToPpm';
 import { pdf, pdfWeightsFromMagnitude, type PdfOptions } from './pdf';
-import { tfi, type TfiOptions } from './tfi';
+import { tfiSteps, type TfiOptions } from './tfi';
 import { vsharp, type VsharpOptions } from './vsharp';
 
 export type BackgroundMethod = 'vsharp' | 'pdf' | 'tfi';
@@ -93,24 +94,39 @@ export interface BackgroundStepOptions extends ProgressOptions {
  * Step 3: background-field removal on the total field (ppm). PDF weights the data by the clamped combined
  * magnitude (pdfWeightsFromMagnitude) unless o.pdf.weights says otherwise. iterations / relativeResidual: PDF's CG.
  */
-export function backgroundStep(totalPpm: Float32Array, mask: Uint8Array, input: Pick<StepInput, 'magnitudes' | 'dims' | 'voxelSize'>, b0Dir: Vec3, o: BackgroundStepOptions = {}):
-  { local: Float32Array; mask: Uint8Array; iterations?: number; relativeResidual?: number; chi?: Float32Array } {
+export function backgroundStep(totalPpm: Float32Array, mask: Uint8Array, input: BackgroundInput, b0Dir: Vec3, o: BackgroundStepOptions = {}): BackgroundOutput {
+  return runToEnd(backgroundSteps(totalPpm, mask, input, b0Dir, o));
+}
+
+type BackgroundInput = Pick<StepInput, 'magnitudes' | 'dims' | 'voxelSize'>;
+type BackgroundOutput = { local: Float32Array; mask: Uint8Array; iterations?: number; relativeResidual?: number; chi?: Float32Array };
+
+/** backgroundStep as a generator: TFI (minutes at 160^3) yields once per CG iteration; V-SHARP and PDF do not. */
+function* backgroundSteps(totalPpm: Float32Array, mask: Uint8Array, input: BackgroundInput, b0Dir: Vec3, o: BackgroundStepOptions): Steps<BackgroundOutput> {
   const p = { signal: o.signal, onProgress: o.onProgress };
   const method = o.background ?? 'tfi';
   if (method === 'vsharp') return vsharp(totalPpm, mask, input.dims, input.voxelSize, { ...o.vsharp, ...p });
-  if (method === 'tfi') return tfi(totalPpm, mask, input.dims, input.voxelSize, b0Dir, { ...o.tfi, ...p });
+  if (method === 'tfi') return yield* tfiSteps(totalPpm, mask, input.dims, input.voxelSize, b0Dir, { ...o.tfi, ...p });
   const weights = pdfWeightsFromMagnitude(combineMagnitudes(input.magnitudes), mask);
   return pdf(totalPpm, mask, input.dims, input.voxelSize, b0Dir, { weights, ...o.pdf, ...p });
 }
+
+type ChainOptions = LocalFieldOptions & { onStep?: (step: PipelineStep) => ProgressOptions['onProgress'] | void };
 
 /**
  * Runs the steps in order; onProgress gets (done, total, stage) with stage prefixed by the step name.
  * onStep (optional) is told when each step starts, so a CLI can draw one bar per step.
  */
-export function localFieldFromPhase(
-  input: PhaseInput,
-  o: LocalFieldOptions & { onStep?: (step: PipelineStep) => ProgressOptions['onProgress'] | void } = {},
-): LocalFieldResult {
+export function localFieldFromPhase(input: PhaseInput, o: ChainOptions = {}): LocalFieldResult {
+  return runToEnd(localFieldSteps(input, o));
+}
+
+/** localFieldFromPhase with a macrotask between TFI's iterations, so a worker can deliver a cancel while it runs. */
+export function localFieldFromPhaseAsync(input: PhaseInput, o: ChainOptions = {}): Promise<LocalFieldResult> {
+  return runYielding(localFieldSteps(input, o));
+}
+
+function* localFieldSteps(input: PhaseInput, o: ChainOptions): Steps<LocalFieldResult> {
   const first = input.phases[0];
   if (!first) throw new Error('no echoes');
   const progressFor = (step: PipelineStep): ProgressOptions => {
@@ -131,6 +147,6 @@ export function localFieldFromPhase(
   checkAbort(o);
   const tf = totalFieldStep(data, input.b0Tesla, mask, { ...progressFor('total field'), unwrap: o.unwrap, offset: o.offset });
   checkAbort(o);
-  const bg = backgroundStep(tf.totalPpm, mask, data, input.b0Dir, { ...o, ...progressFor('background removal') });
+  const bg = yield* backgroundSteps(tf.totalPpm, mask, data, input.b0Dir, { ...o, ...progressFor('background removal') });
   return { mask, maskThreshold, unwrapped: tf.unwrapped, totalHz: tf.fieldHz, totalPpm: tf.totalPpm, localPpm: bg.local, localMask: bg.mask, offsetDeparture: tf.offsetDeparture, tfiChi: bg.chi };
 }

@@ -6,7 +6,7 @@ import { forwardField } from '../forwardModel';
 import { seededRng } from '../phantomRandom';
 import { sphereVolume } from '../testSpheres';
 import type { Vec3 } from '../volume';
-import { tfi, weightedGradientNormal } from './tfi';
+import { tfi, tfiAsync, weightedGradientNormal } from './tfi';
 
 describe('weightedGradientNormal', () => {
   it('is grad^T W grad: <v, A u> = sum_i w_i sum_a (grad_a u)_i (grad_a v)_i, periodic, scaled per axis', () => {
@@ -52,6 +52,18 @@ describe('TFI on a spherical brain (40^3, 1 mm)', () => {
     expect(r.chi[src]).toBeGreaterThan(20 * Math.sqrt(brain2 / inside));
     expect(steps).toBeGreaterThan(quick.irls * quick.cgIterations);
     expect([last, total]).toEqual([quick.irls * quick.cgIterations, quick.irls * quick.cgIterations]);
+  });
+
+  it('tfiAsync lets a cancel from another task through while it runs (as the worker\'s Cancel button does), and otherwise equals tfi', async () => {
+    const ac = new AbortController();
+    let seen = 0;
+    const run = tfiAsync(field, mask, dims, vs, [0, 0, 1], { ...quick, signal: ac.signal, onProgress: (d) => { seen = d; } });
+    setTimeout(() => ac.abort(), 0);
+    await expect(run).rejects.toThrow(/abort/i);
+    expect(seen).toBeLessThan(quick.irls * quick.cgIterations);
+    const small = { irls: 2, cgIterations: 3 };
+    const [a, b] = [tfi(field, mask, dims, vs, [0, 0, 1], small), await tfiAsync(field, mask, dims, vs, [0, 0, 1], small)];
+    expect(Array.from(b.local)).toEqual(Array.from(a.local));
   });
 
   it('stops with an AbortError when cancelled, and rejects bad input with a clear message', () => {

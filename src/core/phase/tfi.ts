@@ -21,7 +21,7 @@
 import { conjugateGradientSteps } from '../conjugateGradient';
 import { dipoleKernel } from '../dipoleKernel';
 import { makeScratch } from '../fft3';
-import { runToEnd } from '../iterate';
+import { runToEnd, runYielding, type Steps } from '../iterate';
 import { cropData, padData, paddedDims } from '../padding';
 import { checkAbort, type ProgressOptions } from '../progress';
 import { halfDims, irfft3Into, rfft3Into, type HalfSpectrum } from '../rfft3';
@@ -102,6 +102,16 @@ function irlsWeights(chi: Float32Array, dims: Vec3, scale: Vec3, eps: number, ou
 }
 
 export function tfi(total: Float32Array, mask: Uint8Array, dims: Vec3, voxelSize: Vec3, b0Dir: Vec3, o: TfiOptions = {}): TfiResult {
+  return runToEnd(tfiSteps(total, mask, dims, voxelSize, b0Dir, o));
+}
+
+/** tfi with a macrotask between CG iterations, so a worker sees a cancel while it runs (minutes at 160^3). */
+export function tfiAsync(total: Float32Array, mask: Uint8Array, dims: Vec3, voxelSize: Vec3, b0Dir: Vec3, o: TfiOptions = {}): Promise<TfiResult> {
+  return runYielding(tfiSteps(total, mask, dims, voxelSize, b0Dir, o));
+}
+
+/** TFI as a generator (iterate.ts): one yield per CG iteration. */
+export function* tfiSteps(total: Float32Array, mask: Uint8Array, dims: Vec3, voxelSize: Vec3, b0Dir: Vec3, o: TfiOptions = {}): Steps<TfiResult> {
   const lambda = o.lambda ?? TFI_DEFAULTS.lambda, pb = o.outsideWeight ?? TFI_DEFAULTS.outsideWeight;
   const outer = o.irls ?? TFI_DEFAULTS.irls, inner = o.cgIterations ?? TFI_DEFAULTS.cgIterations, eps = o.epsilon ?? TFI_DEFAULTS.epsilon;
   const n = total.length;
@@ -147,10 +157,10 @@ export function tfi(total: Float32Array, mask: Uint8Array, dims: Vec3, voxelSize
     irlsWeights(u, pd, gs, eps, wg);
     apply(y, q);
     for (let i = 0; i < N; i++) r[i] = b[i] - q[i];
-    runToEnd(conjugateGradientSteps(apply, y, r, {
+    yield* conjugateGradientSteps(apply, y, r, {
       maxIter: inner, tol: 0, scratch: q,
       beforeIteration: (it) => { checkAbort(o); o.onProgress?.(k * inner + it, totalIt, 'TFI conjugate gradients'); },
-    }));
+    });
   }
   const chiPad = new Float32Array(N);
   for (let i = 0; i < N; i++) chiPad[i] = P[i] * y[i];
