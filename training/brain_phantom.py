@@ -329,9 +329,12 @@ def grid_rotation(tilt_deg, azimuth_deg=0.0, inplane_deg=0.0):
     return rz(azimuth_deg) @ rx @ rz(-azimuth_deg) @ rz(inplane_deg)
 
 
-def sample_acquisition(ph, shape, vs, R, centre, displacement=None):
-    """chi and mask of phantom `ph` on an acquisition grid; returns (chi, mask, b0 in voxel axes)."""
+def sample_acquisition(ph, shape, vs, R, centre, displacement=None, scale=None):
+    """chi and mask of phantom `ph` on an acquisition grid; returns (chi, mask, b0 in voxel axes). `scale` (3 factors,
+    acquisition axes) samples the anatomy at scale x the grid's positions: a brain 1/scale as large along each axis."""
     g = np.stack(np.meshgrid(*[(np.arange(n) - (n - 1) / 2) * d for n, d in zip(shape, vs)], indexing="ij"), 0)
+    if scale is not None:
+        g = g * np.asarray(scale, dtype=np.float64)[:, None, None, None]
     if displacement is not None:
         g = g + displacement
     world = np.tensordot(R, g, axes=1) + np.asarray(centre)[:, None, None, None]
@@ -360,13 +363,16 @@ def random_brain_acquisition(rng):
     return vs, R
 
 
-def simulate_block(rng, ph, grid=64, noise=True, deform=True):
-    """(chi, field, mask, vs, b0) on a random block of the phantom; field masked like a local field map."""
+def simulate_block(rng, ph, grid=64, noise=True, deform=True, variety=False):
+    """(chi, field, mask, vs, b0) on a random block of the phantom; field masked like a local field map.
+    variety: more anatomy from the one training subject (issue 9, cause 6): each axis scaled by 0.85-1.15 and a
+    smooth deformation of up to 8 mm instead of 4 (the field is computed after, so the physics stays exact)."""
     vs, R = random_brain_acquisition(rng)
     centre = ph.brain_world[rng.integers(len(ph.brain_world))]
     shape = (grid,) * 3
-    disp = smooth_displacement(rng, shape, rng.uniform(0, 4)) if deform else None
-    chi, mask, b0 = sample_acquisition(ph, shape, vs, R, centre, disp)
+    disp = smooth_displacement(rng, shape, rng.uniform(0, 8 if variety else 4)) if deform else None
+    scale = rng.uniform(0.85, 1.15, 3) if variety else None
+    chi, mask, b0 = sample_acquisition(ph, shape, vs, R, centre, disp, scale)
     field = forward_field(chi, vs, b0)
     if noise:  # an SNR range (synthetic.noise_sigma) inside the brain, as in pre-training
         from synthetic import noise_sigma
@@ -375,7 +381,7 @@ def simulate_block(rng, ph, grid=64, noise=True, deform=True):
     return chi, field * mask, mask, vs, b0
 
 
-def brain_batch_stream(rng, patch, batch, grid=64, patches_per_sim=4, phantom_every=24, min_brain=0.3):
+def brain_batch_stream(rng, patch, batch, grid=64, patches_per_sim=4, phantom_every=24, min_brain=0.3, variety=False):
     """Fine-tuning batches from FreeSurfer phantoms: (field, chi, side, mask) numpy float32, [B,1,z,y,x]."""
     seg_aff = load_fs_labels()
     ph, sims, buf = None, 0, []
@@ -384,7 +390,7 @@ def brain_batch_stream(rng, patch, batch, grid=64, patches_per_sim=4, phantom_ev
             if ph is None or sims % phantom_every == 0:
                 ph = fs_phantom(rng, seg_aff)
             sims += 1
-            chi, field, mask, vs, b0 = simulate_block(rng, ph, grid)
+            chi, field, mask, vs, b0 = simulate_block(rng, ph, grid, variety=variety)
             s = side_info(vs, b0)
             got, want = 0, patches_per_sim if patch < grid else 1  # a whole-simulation "patch" exists once
             for _ in range(4 * want):

@@ -89,3 +89,22 @@ def test_flair_phantom_has_its_classes_in_their_ranges():
         if value != bp.FLAIR_CLASS_CHI["lesion"]:
             assert (np.abs(c - value) < 0.008).mean() > 0.1  # each tissue class holds a good share of the brain
     assert np.all(ph.chi[ph.mask == 0] == 0) and c.max() > 0.2  # veins
+
+
+def test_anatomy_scale_stretches_the_brain_and_keeps_b0():
+    # a ball of radius 10 mm on a 1 mm grid: sampled at 0.8 x the positions along z, it spans 1/0.8 as many voxels
+    n = 41
+    x = np.arange(n) - n // 2
+    ball = (x[:, None, None] ** 2 + x[None, :, None] ** 2 + x[None, None, :] ** 2 <= 100).astype(np.float32)
+    aff = np.eye(4)
+    aff[:3, 3] = -(n // 2)
+    ph = bp.Phantom(ball * 0.1, ball, aff)
+    R = bp.grid_rotation(20.0, 30.0)
+    _, m1, b1 = bp.sample_acquisition(ph, (n, n, n), (1.0, 1.0, 1.0), np.eye(3), (0.0, 0.0, 0.0))
+    _, m2, b2 = bp.sample_acquisition(ph, (n, n, n), (1.0, 1.0, 1.0), np.eye(3), (0.0, 0.0, 0.0), scale=(1.0, 1.0, 0.8))
+    span = lambda m, a: np.ptp(np.nonzero(m)[a]) + 1
+    assert span(m1, 0) == span(m2, 0) == 21
+    assert span(m2, 2) in (25, 26, 27)  # 21 / 0.8 = 26.25
+    assert np.allclose(b1, b2)
+    _, _, b3 = bp.sample_acquisition(ph, (9, 9, 9), (1.0, 1.0, 1.0), R, (0.0, 0.0, 0.0), scale=(0.9, 1.1, 1.0))
+    assert np.allclose(b3, R.T @ [0, 0, 1.0])  # the scaling moves the anatomy, not B0

@@ -224,6 +224,8 @@ def parse(argv=None):
     ap.add_argument("--loss", choices=sorted(LOSSES), default="l1",
                     help="l1 (default), l2, or l2lf (l2 plus the low-passed error's l2, masked_l2_lowfreq); all masked to the "
                          "brain when there is a mask")
+    ap.add_argument("--anatomy-variety", type=int, choices=[0, 1], default=0,
+                    help="fine-tuning: scale the anatomy by 0.85-1.15 per axis and deform it up to 8 mm (brain_phantom.simulate_block)")
     ap.add_argument("--lf-weight", type=float, default=LF_WEIGHT,
                     help="--loss l2lf: weight of the low-passed error's L2 (default %(default)s)")
     ap.add_argument("--grid", type=int, default=64,
@@ -283,7 +285,7 @@ def main(argv=None):
     else:
         from brain_phantom import brain_batch_stream
 
-        stream = brain_batch_stream(rng, a.patch, a.batch, a.grid, patches_per_sim=a.patches_per_sim)
+        stream = brain_batch_stream(rng, a.patch, a.batch, a.grid, patches_per_sim=a.patches_per_sim, variety=bool(a.anatomy_variety))
     from brain_phantom import heldout_brain_set
 
     # validation patches are cut like the training ones (from simulations of the same grid)
@@ -302,7 +304,7 @@ def main(argv=None):
                 "base_channels": a.base_channels, "patch": a.patch, "batch": a.batch, "step": step,
                 "samples": samples, "elapsed": elapsed, "resumes": resumes, "init": a.init,
                 "threads": a.threads, "torch": torch.__version__, "argv": sys.argv,
-                "input_scale": INPUT_SCALE, "output_scale": OUTPUT_SCALE, "loss": a.loss, "lf_weight": a.lf_weight, "generator": GENERATOR,
+                "input_scale": INPUT_SCALE, "output_scale": OUTPUT_SCALE, "loss": a.loss, "lf_weight": a.lf_weight, "anatomy_variety": a.anatomy_variety, "generator": GENERATOR,
                 "phantom": brain_phantom.PHANTOM_VERSION if a.stage == "finetune" else None,
                 "grid": a.grid, "bf16": bool(a.bf16), "symmetries": a.symmetries, "cycle_samples": a.cycle_samples,
                 "decay_samples": a.decay_samples, "max_samples": a.max_samples,
