@@ -6,7 +6,7 @@
  * chi against the true chi (all in the true brain eroded as bench/makeHeadPhantom.ts erodes it), the seconds, and
  * the seconds over PDF's in the same run.
  *
- *   npx tsx bench/tfiField.ts [N=96] [VOXEL_MM=2] [SEED=2] [LAMBDA,IRLS,CG[,PAD] ...]
+ *   npx tsx bench/tfiField.ts [N=96] [VOXEL_MM=2] [SEED=2] [LAMBDA,IRLS,CG[,PAD[,FOV]] ...]   (FOV 1: the whole field of view, not the mask's box)
  *
  * Seeds 2 and 3 choose TFI's settings; seed 1 is the README's case and is only reported.
  */
@@ -22,8 +22,8 @@ const [nArg, vArg, seedArg, ...cfgArgs] = process.argv.slice(2);
 const N = Number(nArg ?? 96), v = Number(vArg ?? 2), seed = Number(seedArg ?? 2);
 const dims: Vec3 = [N, N, N], vs: Vec3 = [v, v, v];
 const configs = (cfgArgs.length ? cfgArgs : [`${TFI_DEFAULTS.lambda},${TFI_DEFAULTS.irls},${TFI_DEFAULTS.cgIterations}`]).map((s) => {
-  const [lambda, irls, cgIterations, padFactor] = s.split(',').map(Number);
-  return { lambda, irls, cgIterations, padFactor: padFactor || TFI_DEFAULTS.padFactor };
+  const [lambda, irls, cgIterations, padFactor, fov] = s.split(',').map(Number);
+  return { lambda, irls, cgIterations, padFactor: padFactor || TFI_DEFAULTS.padFactor, cropToMask: fov !== 1 };
 });
 
 const h = headPhantom({ dims, voxelSize: vs, seed });
@@ -52,4 +52,4 @@ function report(name: string, o: Parameters<typeof backgroundStep>[4]): void {
   console.log(`${name.padEnd(34)} ${pct(r.local, h.localField.data)}  ${pct(tkdOf(r.local, r.mask), tkdTrue)}        ${pct(tkdOf(r.local, r.mask), chiTrue)}    ${own}  ${s.toFixed(1).padStart(7)}  ${(s / pdfSeconds).toFixed(1)}`);
 }
 report('pdf (default)', { background: 'pdf' });
-for (const c of configs) report(`tfi lambda ${c.lambda} ${c.irls}x${c.cgIterations} pad ${c.padFactor}`, { background: 'tfi', tfi: c });
+for (const c of configs) report(`tfi ${c.lambda} ${c.irls}x${c.cgIterations} pad ${c.padFactor}${c.cropToMask ? ' box' : ' fov'}`, { background: 'tfi', tfi: c });

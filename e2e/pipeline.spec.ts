@@ -33,6 +33,14 @@ test('scanner phase and magnitude -> local field -> TKD, with every intermediate
   await expect(page.getByTestId('pipeline-scaling')).toContainText('radians');
   await expect(page.getByTestId('pipeline-problems')).toHaveCount(0);
 
+  // Cancel reaches the worker while TFI iterates (it yields between iterations): the run stops, nothing is kept
+  await page.getByTestId('pipeline-run').click();
+  await expect(page.getByTestId('pipeline-panel')).toContainText('TFI conjugate gradients', { timeout: 120_000 });
+  await page.getByTestId('pipeline-cancel').click();
+  await expect(page.getByTestId('progress-pipeline')).toHaveCount(0, { timeout: 10_000 });
+  await expect(page.getByTestId('pipeline-outputs')).toHaveCount(0);
+  await expect(page.getByTestId('pipeline-run')).toBeEnabled();
+
   await page.getByTestId('pipeline-run').click();
   await expect(page.getByTestId('pipeline-outputs')).toBeVisible({ timeout: 240_000 });
   // TFI (the default background removal) also shows and offers its own chi over the whole field of view

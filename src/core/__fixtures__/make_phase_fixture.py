@@ -181,18 +181,24 @@ def tfi(field, mask):
     """Total-field inversion as src/core/phase/tfi.ts documents it: chi = P y over the padded grid, P = 1 in the
     mask and outsideWeight outside, IRLS on an L1 gradient prior (forward differences, periodic on the padded grid,
     times mean voxel size / voxel size on each axis), each re-weighting a warm-started run of cgIterations CG steps on
-    P D M D P y + lambda P G^T W G P y = P D M f; returns (M D (M chi), chi) on the original grid."""
-    ps = dn.pad_shape(DIMS)
+    P D M D P y + lambda P G^T W G P y = P D M f, on the mask's bounding box zero-padded at the high end;
+    returns (M D (M chi), chi) on the original grid, chi 0 beyond the box."""
+    idx = np.nonzero(mask)
+    lo = [int(i.min()) for i in idx]
+    hi = [int(i.max()) + 1 for i in idx]
+    box = tuple(h - l for l, h in zip(lo, hi))
+    sl = tuple(slice(l, h) for l, h in zip(lo, hi))
+    ps = dn.pad_shape(box)
     D = dn.dipole(ps, VOXEL, B0)
     conv = lambda x: np.real(np.fft.ifftn(D * np.fft.fftn(x)))
     inside = np.zeros(ps, bool)
-    inside[: DIMS[0], : DIMS[1], : DIMS[2]] = mask
+    inside[: box[0], : box[1], : box[2]] = mask[sl]
     M = inside.astype(float)
     P = np.where(inside, 1.0, TFI["outsideWeight"])
     s = [np.mean(VOXEL) / v for v in VOXEL]
     grad = lambda x: [(np.roll(x, -1, a) - x) * s[a] for a in range(3)]
     grad_t = lambda g: sum((np.roll(g[a], 1, a) - g[a]) * s[a] for a in range(3))
-    b = P * conv(M * dn.pad(field, ps))
+    b = P * conv(M * dn.pad(field[sl], ps))
     y = np.zeros(ps)
     for _ in range(TFI["irls"]):
         g = grad(P * y)
@@ -210,8 +216,10 @@ def tfi(field, mask):
             p = r + (rr_new / rr) * p
             rr = rr_new
     chi = P * y
-    local = conv(M * chi)[: DIMS[0], : DIMS[1], : DIMS[2]]
-    return np.where(mask, local, 0), chi[: DIMS[0], : DIMS[1], : DIMS[2]]
+    local, chi_full = np.zeros(DIMS), np.zeros(DIMS)
+    local[sl] = conv(M * chi)[: box[0], : box[1], : box[2]]
+    chi_full[sl] = chi[: box[0], : box[1], : box[2]]
+    return np.where(mask, local, 0), chi_full
 
 
 def main():

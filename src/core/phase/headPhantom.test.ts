@@ -47,7 +47,7 @@ describe('phase -> local field on the head phantom (48^3, 4 echoes)', () => {
     // against TKD of the true local field, with the phase offset smoothed (default): romeo+pdf 42.7 / 41.4 %,
     // romeo+vsharp 95.2 / 79.9 %, laplacian+pdf 50.1 / 55.3 %; fitted per voxel, romeo+pdf 46.8 / 50.1 %. TKD
     // against the true chi: 78.7 % from romeo+pdf's field (81.3 % with the offset fitted), 73.4 % from the true local
-    // field. romeo+tfi (defaults): 32.6 / 32.0 %, TKD of it 78.5 % from the true chi, TFI's own chi 53.7 %.
+    // field. romeo+tfi (defaults): 34.9 / 34.8 %, TKD of it 78.1 % from the true chi, TFI's own chi 41.3 %.
     { unwrap: 'romeo', offset: 'smooth', background: 'pdf', local: 46, tkdGap: 45, chiGap: 8 },
     { unwrap: 'romeo', offset: 'smooth', background: 'tfi', local: 38, tkdGap: 38, chiGap: 8 },
     { unwrap: 'romeo', offset: 'fit', background: 'pdf', local: 52, tkdGap: 55, chiGap: 10 },

@@ -15,6 +15,9 @@
  * (difference x mean(voxelSize) / voxelSize_a): in voxel units lambda and epsilon hardly depend on the resolution
  * (per mm, the L1 term scales as 1/voxel size: the 2 mm optimum of 1e-4 per mm was 3e-4 at 4 mm).
  *
+ * The grid is the mask's bounding box, zero-padded (iterativeGrid.ts, as TV and NDI): the data term sees only the brain,
+ * and the padding, which wraps around the box, holds the outside sources; a 160^3 head's box pads to 192x240x192
+ * instead of 240^3 (`cropToMask: false` keeps the whole field of view).
  * It is the numpy prototype's algorithm (bench/tfi_prototype.py) step for step, and phase.fixture.test.ts checks
  * it against the numpy reference in __fixtures__/make_phase_fixture.py.
  */
@@ -22,7 +25,7 @@ import { conjugateGradientSteps } from '../conjugateGradient';
 import { dipoleKernel } from '../dipoleKernel';
 import { makeScratch } from '../fft3';
 import { runToEnd, runYielding, type Steps } from '../iterate';
-import { cropData, padData, paddedDims } from '../padding';
+import { fromPadded, iterGrid, toPadded } from '../iterativeGrid';
 import { checkAbort, type ProgressOptions } from '../progress';
 import { halfDims, irfft3Into, rfft3Into, type HalfSpectrum } from '../rfft3';
 import { evenHalfWeights } from '../spectralFilter';
@@ -42,15 +45,24 @@ export interface TfiOptions extends ProgressOptions {
   epsilon?: number;
   /** default 1.5 (DESIGN.md's padding) */
   padFactor?: number;
+  /** solve on the mask's bounding box, padded (default true), or on the whole field of view, padded */
+  cropToMask?: boolean;
 }
 
 export interface TfiResult extends BackgroundRemoval {
-  /** the fitted susceptibility (ppm) over the whole field of view, inside and outside the brain */
+  /** the fitted susceptibility (ppm) inside and outside the brain: over the mask's bounding box (0 beyond it), or the whole field of view with cropToMask false */
   chi: Float32Array;
 }
 
-/** Chosen on head phantoms of seeds 2 and 3 (bench/tfi_prototype.py; the README's case is seed 1). */
-export const TFI_DEFAULTS = { lambda: 5e-5, outsideWeight: 30, irls: 8, cgIterations: 30, epsilon: 2e-3, padFactor: 1.5 };
+/**
+ * Chosen on head phantoms of seeds 2 and 3 at 96^3, 2 mm (bench/tfiField.ts; the README's case is seed 1), local-field
+ * NRMSE seed 2 / seed 3 (PDF 37.1 / 39.2 %): 8 x 30 CG 30.4 / 31.5, 8 x 45 27.0 / 27.8, 6 x 60 23.4 / 24.1, 4 x 90
+ * 18.3 / 18.8, 3 x 120 26.3 / 27.3, 2 x 180 85 / 102 %. The CG runs are stopped early and the long ones blow up (one
+ * run of 360 went to 455 % whatever lambda, 5e-5 to 1e-3, and a null-space projection changed nothing), so 6 x 60,
+ * a third of the length that blew up, not the best 4 x 90. lambda 2.5e-5 and 1e-4 lost 1.0-1.8 points to 5e-5 at 8 x 30
+ * (whole field of view); 1e-4 tied it at 4 x 90, 2e-4 lost 2.1.
+ */
+export const TFI_DEFAULTS = { lambda: 5e-5, outsideWeight: 30, irls: 6, cgIterations: 60, epsilon: 2e-3, padFactor: 1.5 };
 
 /** The prior's per-axis difference scale: mean voxel size / voxel size (1 on every axis for isotropic voxels). */
 function gradientScale(voxelSize: Vec3): Vec3 {
@@ -119,8 +131,8 @@ export function* tfiSteps(total: Float32Array, mask: Uint8Array, dims: Vec3, vox
   let inside = 0;
   for (let i = 0; i < n; i++) if (mask[i]) inside++;
   if (inside === 0) throw new Error('TFI needs a non-empty mask');
-  const pd = paddedDims(dims, o.padFactor ?? TFI_DEFAULTS.padFactor);
-  const N = pd[0] * pd[1] * pd[2];
+  const g = iterGrid(dims, o.cropToMask === false ? () => true : (i) => mask[i] > 0, o.padFactor ?? TFI_DEFAULTS.padFactor);
+  const pd = g.pad, N = g.n;
   const h = evenHalfWeights(dipoleKernel(pd, voxelSize, b0Dir), pd);
   const hd = halfDims(pd), spec: HalfSpectrum = { re: new Float32Array(hd[0] * hd[1] * hd[2]), im: new Float32Array(hd[0] * hd[1] * hd[2]), dims: pd };
   const scratch = makeScratch(pd);
@@ -131,7 +143,7 @@ export function* tfiSteps(total: Float32Array, mask: Uint8Array, dims: Vec3, vox
     return irfft3Into(spec, out, undefined, scratch);
   };
   const gs = gradientScale(voxelSize);
-  const maskPad = padData(mask, dims, pd);
+  const maskPad = toPadded(g, mask, new Uint8Array(N));
   const P = new Float32Array(N);
   for (let i = 0; i < N; i++) P[i] = maskPad[i] ? 1 : pb;
 
@@ -145,7 +157,8 @@ export function* tfiSteps(total: Float32Array, mask: Uint8Array, dims: Vec3, vox
     weightedGradientNormal(u, wg, pd, gs, reg);
     for (let i = 0; i < N; i++) out[i] = P[i] * (out[i] + lambda * reg[i]);
   };
-  const fPad = padData(total, dims, pd);
+
+  const fPad = toPadded(g, total);
   for (let i = 0; i < N; i++) fPad[i] *= maskPad[i];
   const b = convolve(fPad, new Float32Array(N));
   for (let i = 0; i < N; i++) b[i] *= P[i];
@@ -164,10 +177,10 @@ export function* tfiSteps(total: Float32Array, mask: Uint8Array, dims: Vec3, vox
   }
   const chiPad = new Float32Array(N);
   for (let i = 0; i < N; i++) chiPad[i] = P[i] * y[i];
-  const chi = cropData(chiPad, pd, dims);
+  const chi = fromPadded(g, chiPad);
   // the field of the inside sources: D (M chi), seen in the brain
   for (let i = 0; i < N; i++) chiPad[i] *= maskPad[i];
-  const lf = cropData(convolve(chiPad, du), pd, dims);
+  const lf = fromPadded(g, convolve(chiPad, du));
   const local = new Float32Array(n);
   for (let i = 0; i < n; i++) if (mask[i]) local[i] = lf[i];
   o.onProgress?.(totalIt, totalIt, 'TFI conjugate gradients');
