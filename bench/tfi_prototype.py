@@ -1,4 +1,7 @@
-"""A numpy prototype of total-field inversion (TFI, Liu et al. 2018) on the simulated head, to ask whether
+"""Superseded by src/core/phase/tfi.ts (`qsm field --bg tfi`, the default) and bench/tfiField.ts; kept as the session-12
+lead it was. Its gradient is per mm and it solves on the whole field of view, so its lambda is 2x tfi.ts's at 2 mm.
+
+A numpy prototype of total-field inversion (TFI, Liu et al. 2018) on the simulated head, to ask whether
 fitting chi over the whole field of view with a preconditioner (1 inside the brain, PB outside) and an L1
 gradient prior (IRLS, 8 outer x 30 CG) keeps the part of the brain's own field that PDF takes for background
 (issue 11's floor). Reports the local field of the estimated inside sources against the true local field, and

@@ -43,7 +43,7 @@ test('scanner phase and magnitude -> local field -> TKD, with every intermediate
 
   await page.getByTestId('pipeline-run').click();
   await expect(page.getByTestId('pipeline-outputs')).toBeVisible({ timeout: 240_000 });
-  // TFI (the default background removal) also shows and offers its own chi over the whole field of view
+  // TFI (the default background removal) also shows and offers its own chi, in and around the brain
   await expect(page.getByTestId('pipeline-bg')).toHaveValue('tfi');
   for (const id of ['pipeline-unwrapped', 'pipeline-total', 'pipeline-mask', 'pipeline-tfi-chi']) await expect(page.getByTestId(`panel-${id}`)).toBeVisible();
   await expect(page.getByTestId('panel-input')).toContainText('sub-01_desc-local_fieldmap.nii.gz');

@@ -96,11 +96,12 @@ describe('qsm field', () => {
     expect(r.err).toMatch(/one echo: the phase offset cannot be fitted/);
     expect(r.err).toMatch(/--phase-range says 0\.\.999/);
   });
-  it('--bg tfi writes the local field and, with --out-chi, TFI\'s susceptibility over the whole field of view', async () => {
+  it('--bg tfi writes the local field and, with --out-chi, TFI\'s susceptibility in and around the brain', async () => {
     const r = await runCli('field', '--phase', p('phase4d.nii'), '--magnitude', p('mag4d.nii'), '--bg', 'tfi', '--tfi-lambda', '5e-5', '--out', p('local_tfi.nii'), '--out-chi', p('chi_tfi.nii'), '--out-mask', p('mask_tfi.nii'));
     expect(r.code, r.err).toBe(0);
     expect(r.err).toMatch(/background removal \(tfi\): done in/);
-    expect(r.err).toMatch(/chi_tfi\.nii \(TFI susceptibility, ppm, whole field of view\)/);
+    expect(r.err).toMatch(/chi_tfi\.nii \(TFI susceptibility, ppm, in and around the brain\)/);
+    expect(r.err).toMatch(/note: TFI's local field is 0\.[0-9]{2}x the total field in the mask/);
     const local = readVol('local_tfi.nii').volume, chi = readVol('chi_tfi.nii').volume, m = Uint8Array.from(readVol('mask_tfi.nii').volume.data);
     expect(chi.dims).toEqual(dims);
     // chi is non-zero outside the brain too: TFI models the background sources there

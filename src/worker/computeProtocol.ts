@@ -86,7 +86,7 @@ export interface FieldOutputs {
   localMask: Volume;
   /** the smoothed phase offset's departure from the per-voxel intercepts (core/phase/phaseOffset.ts) */
   offsetDeparture?: number;
-  /** with background 'tfi': total-field inversion's susceptibility (ppm) over the whole field of view */
+  /** with background 'tfi': total-field inversion's susceptibility (ppm) in and around the brain (its bounding box) */
   tfiChi?: Volume;
 }
 

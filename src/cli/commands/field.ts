@@ -35,7 +35,7 @@ export const FIELD_FLAGS: FlagSpecs = {
   out: { kind: 'value', required: true, help: 'LOCAL.nii[.gz]: local field (ppm) inside the final mask' },
   'out-mask': { kind: 'value', help: 'MASK.nii[.gz]: the brain mask used (uint8)' },
   'out-total': { kind: 'value', help: 'TOTAL.nii[.gz]: total field (ppm) inside the brain mask' },
-  'out-chi': { kind: 'value', help: 'CHI.nii[.gz]: with --bg tfi, its susceptibility (ppm) over the whole field of view' },
+  'out-chi': { kind: 'value', help: 'CHI.nii[.gz]: with --bg tfi, its susceptibility (ppm) in and around the brain (the mask\'s bounding box; 0 beyond)' },
   ...READ_FLAGS,
 };
 
@@ -181,8 +181,14 @@ export async function fieldCommand(argv: string[], ctx: CommandContext): Promise
   if (inside === 0) throw new InputError(`background removal left no voxel of the mask (${countInside(mask)} voxels before); give a larger --mask`);
   const out = flags.string('out')!;
   writeVolumeFile(out, withData(ref, local.local), { description: `qsm field: local field (ppm), ${unwrap}+${bg}`, sformCode });
+  if (local.localToTotal !== undefined) {
+    const r = local.localToTotal;
+    ctx.err(r > 1
+      ? `warning: TFI's local field is ${r.toFixed(2)}x the total field in the mask; the background normally dominates, so TFI may have diverged: compare with --bg pdf`
+      : `note: TFI's local field is ${r.toFixed(2)}x the total field in the mask`);
+  }
   const chiOut = flags.string('out-chi');
   if (chiOut && local.chi) writeVolumeFile(chiOut, withData(ref, local.chi), { description: `qsm field: TFI susceptibility (ppm), ${unwrap}+tfi`, sformCode });
   if (maskOut && local.mask !== mask && bg === 'vsharp') ctx.err(`note: V-SHARP's valid region (${inside} voxels) is smaller than ${maskOut}; the local field is 0 outside it`);
-  for (const [flag, path] of outputs) if (path) ctx.err(`wrote ${path}${flag === 'out' ? ` (local field, ppm, ${inside} voxels)` : flag === 'out-chi' ? ' (TFI susceptibility, ppm, whole field of view)' : ''}`);
+  for (const [flag, path] of outputs) if (path) ctx.err(`wrote ${path}${flag === 'out' ? ` (local field, ppm, ${inside} voxels)` : flag === 'out-chi' ? ' (TFI susceptibility, ppm, in and around the brain)' : ''}`);
 }

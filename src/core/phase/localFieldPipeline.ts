@@ -52,7 +52,7 @@ export interface LocalFieldResult {
   localMask: Uint8Array;
   /** the smoothed phase offset's departure from the per-voxel intercepts (echoCombination.ts TotalField) */
   offsetDeparture?: number;
-  /** with background 'tfi': its susceptibility (ppm) over the whole field of view */
+  /** with background 'tfi': its susceptibility (ppm) in and around the brain (the mask's bounding box, 0 beyond) */
   tfiChi?: Float32Array;
 }
 
@@ -99,7 +99,7 @@ export function backgroundStep(totalPpm: Float32Array, mask: Uint8Array, input: 
 }
 
 type BackgroundInput = Pick<StepInput, 'magnitudes' | 'dims' | 'voxelSize'>;
-type BackgroundOutput = { local: Float32Array; mask: Uint8Array; iterations?: number; relativeResidual?: number; chi?: Float32Array };
+type BackgroundOutput = { local: Float32Array; mask: Uint8Array; iterations?: number; relativeResidual?: number; chi?: Float32Array; localToTotal?: number };
 
 /** backgroundStep as a generator: TFI (minutes at 160^3) yields once per CG iteration; V-SHARP and PDF do not. */
 function* backgroundSteps(totalPpm: Float32Array, mask: Uint8Array, input: BackgroundInput, b0Dir: Vec3, o: BackgroundStepOptions): Steps<BackgroundOutput> {

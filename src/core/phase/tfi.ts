@@ -50,6 +50,11 @@ export interface TfiOptions extends ProgressOptions {
 }
 
 export interface TfiResult extends BackgroundRemoval {
+  /**
+   * ||local|| / ||total|| in the mask. The background usually dominates the brain's total field (about 0.3 on the
+   * head phantom); runs whose CG drifted (too many iterations, bench/tfiField.ts) came out above 1.
+   */
+  localToTotal: number;
   /** the fitted susceptibility (ppm) inside and outside the brain: over the mask's bounding box (0 beyond it), or the whole field of view with cropToMask false */
   chi: Float32Array;
 }
@@ -184,5 +189,7 @@ export function* tfiSteps(total: Float32Array, mask: Uint8Array, dims: Vec3, vox
   const local = new Float32Array(n);
   for (let i = 0; i < n; i++) if (mask[i]) local[i] = lf[i];
   o.onProgress?.(totalIt, totalIt, 'TFI conjugate gradients');
-  return { local, mask: Uint8Array.from(mask), chi };
+  let l2 = 0, t2 = 0;
+  for (let i = 0; i < n; i++) if (mask[i]) { l2 += local[i] * local[i]; t2 += total[i] * total[i]; }
+  return { local, mask: Uint8Array.from(mask), chi, localToTotal: t2 > 0 ? Math.sqrt(l2 / t2) : 0 };
 }

@@ -87,7 +87,7 @@ export function ResultsPanel(p: Props) {
     top.push({ id: 'pipeline-unwrapped', title: 'Unwrapped phase, echo 1 (rad)', volume: unwrapped, kind: 'field', window: pipelineWindows.unwrapped });
     top.push({ id: 'pipeline-total', title: 'Total field (ppm)', volume: totalPpm, kind: 'field', window: pipelineWindows.total });
     top.push({ id: 'pipeline-mask', title: 'Brain mask', volume: brainMask, kind: 'magnitude', window: [0, 1] });
-    if (p.pipeline.tfiChi) top.push({ id: 'pipeline-tfi-chi', title: 'TFI χ, whole field of view (ppm)', volume: p.pipeline.tfiChi, kind: 'chi' });
+    if (p.pipeline.tfiChi) top.push({ id: 'pipeline-tfi-chi', title: 'TFI χ, brain and surroundings (ppm)', volume: p.pipeline.tfiChi, kind: 'chi' });
   }
   if (magVolume) top.push({ id: 'magnitude', title: `Magnitude: ${p.magnitude!.name}`, volume: magVolume, kind: 'magnitude', window: magWindow });
   if (p.reference?.volume) top.push({ id: `ref-${p.reference.id}`, title: `Reference: ${p.reference.name}`, volume: p.reference.volume, kind: 'chi' });
