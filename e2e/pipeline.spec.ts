@@ -45,6 +45,7 @@ test('scanner phase and magnitude -> local field -> TKD, with every intermediate
   await expect(page.getByTestId('pipeline-outputs')).toBeVisible({ timeout: 240_000 });
   // TFI (the default background removal) also shows and offers its own chi, in and around the brain
   await expect(page.getByTestId('pipeline-bg')).toHaveValue('tfi');
+  await expect(page.getByTestId('pipeline-tfi-note')).toContainText(/TFI's local field is [0-9.]+× PDF's/);
   for (const id of ['pipeline-unwrapped', 'pipeline-total', 'pipeline-mask', 'pipeline-tfi-chi']) await expect(page.getByTestId(`panel-${id}`)).toBeVisible();
   await expect(page.getByTestId('panel-input')).toContainText('sub-01_desc-local_fieldmap.nii.gz');
   await expect(page.getByTestId('pipeline-offset')).toHaveValue('smooth');

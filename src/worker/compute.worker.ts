@@ -86,7 +86,7 @@ async function fieldJob(r: FieldRequest, opts: { onProgress: (d: number, t: numb
     },
   );
   const vol = (a: ArrayLike<number>) => withData(like, Float32Array.from(a));
-  return { brainMask: vol(res.mask), unwrapped: vol(res.unwrapped[0]), totalPpm: vol(res.totalPpm), localPpm: vol(res.localPpm), localMask: vol(res.localMask), offsetDeparture: res.offsetDeparture, tfiChi: res.tfiChi && vol(res.tfiChi) };
+  return { brainMask: vol(res.mask), unwrapped: vol(res.unwrapped[0]), totalPpm: vol(res.totalPpm), localPpm: vol(res.localPpm), localMask: vol(res.localMask), offsetDeparture: res.offsetDeparture, tfiChi: res.tfiChi && vol(res.tfiChi), tfiToPdf: res.tfiToPdf, tfiFellBack: res.tfiFellBack };
 }
 
 /**

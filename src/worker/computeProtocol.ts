@@ -88,6 +88,9 @@ export interface FieldOutputs {
   offsetDeparture?: number;
   /** with background 'tfi': total-field inversion's susceptibility (ppm) in and around the brain (its bounding box) */
   tfiChi?: Volume;
+  /** with background 'tfi': its local field's norm over PDF's, and whether it gave way to PDF's field */
+  tfiToPdf?: number;
+  tfiFellBack?: boolean;
 }
 
 export type FromCompute =

@@ -54,6 +54,9 @@ export interface LocalFieldResult {
   offsetDeparture?: number;
   /** with background 'tfi': its susceptibility (ppm) in and around the brain (the mask's bounding box, 0 beyond) */
   tfiChi?: Float32Array;
+  /** with background 'tfi': its local field's norm over PDF's, and whether it gave way to PDF's (backgroundStep) */
+  tfiToPdf?: number;
+  tfiFellBack?: boolean;
 }
 
 export type PipelineStep = 'mask' | 'total field' | 'background removal';
@@ -88,27 +91,51 @@ export interface BackgroundStepOptions extends ProgressOptions {
   vsharp?: Omit<VsharpOptions, keyof ProgressOptions>;
   pdf?: Omit<PdfOptions, keyof ProgressOptions>;
   tfi?: Omit<TfiOptions, keyof ProgressOptions>;
+  /** TFI: run PDF after it and fall back to PDF's field when TFI's is TFI_PDF_RATIO_LIMIT x larger (default true) */
+  tfiCheck?: boolean;
 }
 
 /**
  * Step 3: background-field removal on the total field (ppm). PDF weights the data by the clamped combined
  * magnitude (pdfWeightsFromMagnitude) unless o.pdf.weights says otherwise. iterations / relativeResidual: PDF's CG.
+ * TFI is followed by PDF as a cross-check (TFI_PDF_RATIO_LIMIT) unless o.tfiCheck is false.
  */
 export function backgroundStep(totalPpm: Float32Array, mask: Uint8Array, input: BackgroundInput, b0Dir: Vec3, o: BackgroundStepOptions = {}): BackgroundOutput {
   return runToEnd(backgroundSteps(totalPpm, mask, input, b0Dir, o));
 }
 
 type BackgroundInput = Pick<StepInput, 'magnitudes' | 'dims' | 'voxelSize'>;
-type BackgroundOutput = { local: Float32Array; mask: Uint8Array; iterations?: number; relativeResidual?: number; chi?: Float32Array; localToTotal?: number };
+type BackgroundOutput = {
+  local: Float32Array; mask: Uint8Array; iterations?: number; relativeResidual?: number; chi?: Float32Array;
+  /** TFI: its local field's norm over PDF's in the mask (the cross-check; TFI_PDF_RATIO_LIMIT) */
+  tfiToPdf?: number;
+  /** TFI: true when it failed the cross-check and the local field is PDF's */
+  tfiFellBack?: boolean;
+};
+
+/**
+ * TFI's local field against PDF's, run after it on the same field (a tenth of TFI's time): PDF removes too much of the
+ * brain's own field, never a lot too little, so TFI keeping far more than PDF means its CG drifted. Measured norm
+ * ratios (bench/tfiField.ts, 64^3 head, 3 mm, seed 2): the default run 1.12 (4 x 90: 1.35), CG runs too long to be
+ * stable 3.93 (2 x 180, local field 278 % off) and 8.44 (1 x 360, 727 %).
+ */
+export const TFI_PDF_RATIO_LIMIT = 2.5;
 
 /** backgroundStep as a generator: TFI (minutes at 160^3) yields once per CG iteration; V-SHARP and PDF do not. */
 function* backgroundSteps(totalPpm: Float32Array, mask: Uint8Array, input: BackgroundInput, b0Dir: Vec3, o: BackgroundStepOptions): Steps<BackgroundOutput> {
   const p = { signal: o.signal, onProgress: o.onProgress };
   const method = o.background ?? 'tfi';
   if (method === 'vsharp') return vsharp(totalPpm, mask, input.dims, input.voxelSize, { ...o.vsharp, ...p });
-  if (method === 'tfi') return yield* tfiSteps(totalPpm, mask, input.dims, input.voxelSize, b0Dir, { ...o.tfi, ...p });
   const weights = pdfWeightsFromMagnitude(combineMagnitudes(input.magnitudes), mask);
-  return pdf(totalPpm, mask, input.dims, input.voxelSize, b0Dir, { weights, ...o.pdf, ...p });
+  const runPdf = (q: ProgressOptions) => pdf(totalPpm, mask, input.dims, input.voxelSize, b0Dir, { weights, ...o.pdf, ...q });
+  if (method !== 'tfi') return runPdf(p);
+  const t = yield* tfiSteps(totalPpm, mask, input.dims, input.voxelSize, b0Dir, { ...o.tfi, ...p });
+  if (o.tfiCheck === false) return t;
+  const check = runPdf({ signal: o.signal, onProgress: o.onProgress && ((d, n) => o.onProgress!(d, n, 'PDF cross-check')) });
+  let a = 0, b = 0;
+  for (let i = 0; i < mask.length; i++) if (mask[i]) { a += t.local[i] ** 2; b += check.local[i] ** 2; }
+  const tfiToPdf = b > 0 ? Math.sqrt(a / b) : Infinity;
+  return tfiToPdf > TFI_PDF_RATIO_LIMIT ? { ...check, tfiToPdf, tfiFellBack: true } : { ...t, tfiToPdf };
 }
 
 type ChainOptions = LocalFieldOptions & { onStep?: (step: PipelineStep) => ProgressOptions['onProgress'] | void };
@@ -148,5 +175,5 @@ function* localFieldSteps(input: PhaseInput, o: ChainOptions): Steps<LocalFieldR
   const tf = totalFieldStep(data, input.b0Tesla, mask, { ...progressFor('total field'), unwrap: o.unwrap, offset: o.offset });
   checkAbort(o);
   const bg = yield* backgroundSteps(tf.totalPpm, mask, data, input.b0Dir, { ...o, ...progressFor('background removal') });
-  return { mask, maskThreshold, unwrapped: tf.unwrapped, totalHz: tf.fieldHz, totalPpm: tf.totalPpm, localPpm: bg.local, localMask: bg.mask, offsetDeparture: tf.offsetDeparture, tfiChi: bg.chi };
+  return { mask, maskThreshold, unwrapped: tf.unwrapped, totalHz: tf.fieldHz, totalPpm: tf.totalPpm, localPpm: bg.local, localMask: bg.mask, offsetDeparture: tf.offsetDeparture, tfiChi: bg.chi, tfiToPdf: bg.tfiToPdf, tfiFellBack: bg.tfiFellBack };
 }

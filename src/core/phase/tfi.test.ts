@@ -49,7 +49,6 @@ describe('TFI on a spherical brain (40^3, 1 mm)', () => {
     // ... and on the whole field of view, where chi can sit at the source itself
     const r = tfi(field, mask, dims, vs, [0, 0, 1], { ...quick, cropToMask: false, onProgress: (d, t) => { steps++; last = d; total = t; } });
     expect(left(r.local)).toBeLessThan(0.05);
-    expect(r.localToTotal).toBeCloseTo(left(r.local), 6); // here the field in the mask is all background
     // the fitted chi at the source is positive and far above the brain's (true: 5 and 0)
     const src = Math.round(c[0] + 17) + N * (Math.round(c[1]) + N * Math.round(c[2] + 7));
     let brain2 = 0, inside = 0;

@@ -50,11 +50,6 @@ export interface TfiOptions extends ProgressOptions {
 }
 
 export interface TfiResult extends BackgroundRemoval {
-  /**
-   * ||local|| / ||total|| in the mask. The background usually dominates the brain's total field (about 0.3 on the
-   * head phantom); runs whose CG drifted (too many iterations, bench/tfiField.ts) came out above 1.
-   */
-  localToTotal: number;
   /** the fitted susceptibility (ppm) inside and outside the brain: over the mask's bounding box (0 beyond it), or the whole field of view with cropToMask false */
   chi: Float32Array;
 }
@@ -62,9 +57,11 @@ export interface TfiResult extends BackgroundRemoval {
 /**
  * Chosen on head phantoms of seeds 2 and 3 at 96^3, 2 mm (bench/tfiField.ts; the README's case is seed 1), local-field
  * NRMSE seed 2 / seed 3 (PDF 37.1 / 39.2 %): 8 x 30 CG 30.4 / 31.5, 8 x 45 27.0 / 27.8, 6 x 60 23.4 / 24.1, 4 x 90
- * 18.3 / 18.8, 3 x 120 26.3 / 27.3, 2 x 180 85 / 102 %. The CG runs are stopped early and the long ones blow up (one
- * run of 360 went to 455 % whatever lambda, 5e-5 to 1e-3, and a null-space projection changed nothing), so 6 x 60,
- * a third of the length that blew up, not the best 4 x 90. lambda 2.5e-5 and 1e-4 lost 1.0-1.8 points to 5e-5 at 8 x 30
+ * 18.3 / 18.8, 3 x 120 26.3 / 27.3, 2 x 180 85 / 102 %. Stopping early is part of the regularisation: run long, CG
+ * approaches a minimiser far from the truth (one run of 360 gave 455 % for every lambda from 5e-5 to 1e-3; on a
+ * 32^3 head 360 and 1000 iterations gave the same field, so it is not round-off, and projecting out the constant
+ * null space changed nothing). So 6 x 60, a third of the run length that failed, not the best 4 x 90 (at 64^3, 3 mm,
+ * 4 x 90 already lost to 6 x 60: 37.2 against 20.9 %); the pipeline cross-checks against PDF (localFieldPipeline.ts). lambda 2.5e-5 and 1e-4 lost 1.0-1.8 points to 5e-5 at 8 x 30
  * (whole field of view); 1e-4 tied it at 4 x 90, 2e-4 lost 2.1.
  */
 export const TFI_DEFAULTS = { lambda: 5e-5, outsideWeight: 30, irls: 6, cgIterations: 60, epsilon: 2e-3, padFactor: 1.5 };
@@ -189,7 +186,5 @@ export function* tfiSteps(total: Float32Array, mask: Uint8Array, dims: Vec3, vox
   const local = new Float32Array(n);
   for (let i = 0; i < n; i++) if (mask[i]) local[i] = lf[i];
   o.onProgress?.(totalIt, totalIt, 'TFI conjugate gradients');
-  let l2 = 0, t2 = 0;
-  for (let i = 0; i < n; i++) if (mask[i]) { l2 += local[i] * local[i]; t2 += total[i] * total[i]; }
-  return { local, mask: Uint8Array.from(mask), chi, localToTotal: t2 > 0 ? Math.sqrt(l2 / t2) : 0 };
+  return { local, mask: Uint8Array.from(mask), chi };
 }

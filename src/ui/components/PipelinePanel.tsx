@@ -148,6 +148,13 @@ export function PipelinePanel(p: Props) {
           <p className="small">
             The local field and its mask are now the input.{p.stale && <span className="stale-badge" data-testid="pipeline-stale"> stale: the files or settings changed</span>}
           </p>
+          {p.outputs.outputs.tfiToPdf !== undefined && (
+            <p className={p.outputs.outputs.tfiFellBack ? 'warning small' : 'small'} data-testid="pipeline-tfi-note">
+              {p.outputs.outputs.tfiFellBack
+                ? `TFI's local field came out ${p.outputs.outputs.tfiToPdf.toFixed(1)}× PDF's (its solve went wrong): the local field is PDF's.`
+                : `TFI's local field is ${p.outputs.outputs.tfiToPdf.toFixed(2)}× PDF's (PDF loses part of the brain's own field).`}
+            </p>
+          )}
           {offsetNote && <p className={offsetNote.warn ? 'warning small' : 'small'} data-testid="pipeline-offset-note">Phase offset: {offsetNote.text}.</p>}
           <ul className="exports">
             {DOWNLOADS.filter((d) => p.outputs!.outputs[d.key]).map((d) => (
