@@ -151,6 +151,22 @@ def vsharp(field, mask):
     return np.where(m, local, 0), m
 
 
+def cg(A, b, x, iterations):
+    """Plain conjugate gradients on A x = b from x (updated in place), a fixed number of iterations."""
+    r = b - A(x)
+    p = r.copy()
+    rr = np.sum(r * r)
+    for _ in range(iterations):
+        q = A(p)
+        alpha = rr / np.sum(p * q)
+        x += alpha * p
+        r -= alpha * q
+        rr_new = np.sum(r * r)
+        p = r + (rr_new / rr) * p
+        rr = rr_new
+    return x
+
+
 def pdf(field, mask):
     ps = dn.pad_shape(DIMS)
     D = dn.dipole(ps, VOXEL, B0)
@@ -162,17 +178,7 @@ def pdf(field, mask):
     A = lambda x: np.where(inside, 0, conv(w2 * conv(x)))
     b = np.where(inside, 0, conv(w2 * dn.pad(field, ps)))
     x = np.zeros(ps)
-    r = b.copy()
-    p = b.copy()
-    rr = np.sum(r * r)
-    for _ in range(PDF_ITER):
-        q = A(p)
-        alpha = rr / np.sum(p * q)
-        x += alpha * p
-        r -= alpha * q
-        rr_new = np.sum(r * r)
-        p = r + (rr_new / rr) * p
-        rr = rr_new
+    cg(A, b, x, PDF_ITER)
     bg = conv(x)[: DIMS[0], : DIMS[1], : DIMS[2]]
     return np.where(mask, field - bg, 0)
 
@@ -204,17 +210,7 @@ def tfi(field, mask):
         g = grad(P * y)
         W = 1 / np.sqrt(sum(c ** 2 for c in g) + TFI["epsilon"] ** 2)
         A = lambda v: P * conv(M * conv(P * v)) + TFI["lambda"] * P * grad_t([W * c for c in grad(P * v)])
-        r = b - A(y)
-        p = r.copy()
-        rr = np.sum(r * r)
-        for _ in range(TFI["cgIterations"]):
-            q = A(p)
-            alpha = rr / np.sum(p * q)
-            y += alpha * p
-            r -= alpha * q
-            rr_new = np.sum(r * r)
-            p = r + (rr_new / rr) * p
-            rr = rr_new
+        cg(A, b, y, TFI["cgIterations"])
     chi = P * y
     local, chi_full = np.zeros(DIMS), np.zeros(DIMS)
     local[sl] = conv(M * chi)[: box[0], : box[1], : box[2]]
