@@ -27,7 +27,7 @@ export const FIELD_FLAGS: FlagSpecs = {
   mask: { kind: 'value', help: 'M.nii[.gz]: brain mask to use instead of one from the magnitude' },
   erode: { kind: 'value', help: 'MM: erode the automatic mask by this many mm (default 0)' },
   unwrap: { kind: 'value', help: `${UNWRAP_METHODS.join('|')}: phase unwrapping (default romeo)` },
-  bg: { kind: 'value', help: `${BACKGROUND_METHODS.join('|')}: background-field removal (default tfi: total-field inversion; pdf is 13-17x faster and loses more of the brain's own field)` },
+  bg: { kind: 'value', help: `${BACKGROUND_METHODS.join('|')}: background-field removal (default tfi: total-field inversion; pdf is 7-10x faster and loses more of the brain's own field)` },
   'phase-offset': { kind: 'value', help: `${OFFSET_METHODS.join('|')}: multi-echo phase offset smoothed in space before the fit through it (MCPC-3D-S-like, default), or fitted per voxel as an intercept` },
   'phase-range': { kind: 'value', help: 'rad|MIN,MAX: phase units: radians, or integers MIN..MAX spanning one turn (default: detected)' },
   'tfi-lambda': { kind: 'value', help: `L: --bg tfi's gradient-prior weight on the field in ppm (default ${TFI_DEFAULTS.lambda})` },

@@ -84,8 +84,8 @@ export function totalFieldStep(input: StepInput, b0Tesla: number, mask: Uint8Arr
 export interface BackgroundStepOptions extends ProgressOptions {
   /**
    * default 'tfi', as `qsm field`, `qsm bids` and the workbench: on the head phantom (seeds 2 and 3, 96^3) it lost
-   * 29-31 % of the true local field where PDF lost 37-39 %, at 13-17x PDF's time (bench/tfiField.ts; README);
-   * V-SHARP lost to both.
+   * 23.4 / 24.1 % of the true local field where PDF lost 37.1 / 39.2 %, at about 10x PDF's time (bench/tfiField.ts;
+   * README); V-SHARP lost to both.
    */
   background?: BackgroundMethod;
   vsharp?: Omit<VsharpOptions, keyof ProgressOptions>;
@@ -121,7 +121,10 @@ type BackgroundOutput = {
  */
 export const TFI_PDF_RATIO_LIMIT = 2.5;
 
-/** backgroundStep as a generator: TFI (minutes at 160^3) yields once per CG iteration; V-SHARP and PDF do not. */
+/**
+ * backgroundStep as a generator: TFI (minutes at 160^3) yields once per CG iteration; V-SHARP and PDF, and TFI's PDF
+ * cross-check (46 s at 160^3), run without yielding, so a cancel is seen when they end.
+ */
 function* backgroundSteps(totalPpm: Float32Array, mask: Uint8Array, input: BackgroundInput, b0Dir: Vec3, o: BackgroundStepOptions): Steps<BackgroundOutput> {
   const p = { signal: o.signal, onProgress: o.onProgress };
   const method = o.background ?? 'tfi';

@@ -1,8 +1,8 @@
 /**
  * Total-field inversion (TFI; Liu et al., MRM 2018) used as background-field removal. PDF (pdf.ts) fits outside
  * sources to the whole field in the brain, so it also takes the part of the brain's own field that outside sources
- * could make (the harmonic floor: README, pdf.test.ts). TFI instead fits one susceptibility map over the whole
- * padded grid, inside and outside the brain together, so inside and outside sources compete for the field:
+ * could make (the harmonic floor: README, pdf.test.ts). TFI instead fits one susceptibility map over the padded
+ * grid, inside and outside the brain together, so inside and outside sources compete for the field:
  *
  *   chi = P y,  y = argmin || M (D P y - f) ||^2 + lambda || W_g grad(P y) ||_1
  *
@@ -22,24 +22,21 @@
  * it against the numpy reference in __fixtures__/make_phase_fixture.py.
  */
 import { conjugateGradientSteps } from '../conjugateGradient';
-import { dipoleKernel } from '../dipoleKernel';
-import { makeScratch } from '../fft3';
 import { runToEnd, runYielding, type Steps } from '../iterate';
-import { fromPadded, iterGrid, toPadded } from '../iterativeGrid';
+import { fromPadded, halfDipole, iterGrid, scratchFor, spectrumBuffer, toPadded } from '../iterativeGrid';
 import { checkAbort, type ProgressOptions } from '../progress';
-import { halfDims, irfft3Into, rfft3Into, type HalfSpectrum } from '../rfft3';
-import { evenHalfWeights } from '../spectralFilter';
+import { irfft3Into, rfft3Into } from '../rfft3';
 import type { Vec3 } from '../volume';
 import type { BackgroundRemoval } from './vsharp';
 
 export interface TfiOptions extends ProgressOptions {
   /** weight of the L1 gradient prior (voxel differences of chi in ppm) against the field misfit in ppm (default TFI_DEFAULTS.lambda) */
   lambda?: number;
-  /** preconditioner outside the brain (default 30) */
+  /** preconditioner outside the brain (default TFI_DEFAULTS.outsideWeight) */
   outsideWeight?: number;
-  /** IRLS re-weightings (default 8) */
+  /** IRLS re-weightings (default TFI_DEFAULTS.irls) */
   irls?: number;
-  /** CG iterations per re-weighting (default 30) */
+  /** CG iterations per re-weighting (default TFI_DEFAULTS.cgIterations) */
   cgIterations?: number;
   /** the IRLS floor on |grad chi| in ppm per voxel (default TFI_DEFAULTS.epsilon) */
   epsilon?: number;
@@ -61,8 +58,9 @@ export interface TfiResult extends BackgroundRemoval {
  * approaches a minimiser far from the truth (one run of 360 gave 455 % for every lambda from 5e-5 to 1e-3; on a
  * 32^3 head 360 and 1000 iterations gave the same field, so it is not round-off, and projecting out the constant
  * null space changed nothing). So 6 x 60, a third of the run length that failed, not the best 4 x 90 (at 64^3, 3 mm,
- * 4 x 90 already lost to 6 x 60: 37.2 against 20.9 %); the pipeline cross-checks against PDF (localFieldPipeline.ts). lambda 2.5e-5 and 1e-4 lost 1.0-1.8 points to 5e-5 at 8 x 30
- * (whole field of view); 1e-4 tied it at 4 x 90, 2e-4 lost 2.1.
+ * 4 x 90 already lost to 6 x 60: 37.2 against 20.9 %); the pipeline cross-checks against PDF (localFieldPipeline.ts).
+ * lambda 2.5e-5 and 1e-4 lost 1.0-1.8 points to 5e-5 at 8 x 30 (whole field of view); 1e-4 tied it at 4 x 90, 2e-4
+ * lost 2.1.
  */
 export const TFI_DEFAULTS = { lambda: 5e-5, outsideWeight: 30, irls: 6, cgIterations: 60, epsilon: 2e-3, padFactor: 1.5 };
 
@@ -135,9 +133,7 @@ export function* tfiSteps(total: Float32Array, mask: Uint8Array, dims: Vec3, vox
   if (inside === 0) throw new Error('TFI needs a non-empty mask');
   const g = iterGrid(dims, o.cropToMask === false ? () => true : (i) => mask[i] > 0, o.padFactor ?? TFI_DEFAULTS.padFactor);
   const pd = g.pad, N = g.n;
-  const h = evenHalfWeights(dipoleKernel(pd, voxelSize, b0Dir), pd);
-  const hd = halfDims(pd), spec: HalfSpectrum = { re: new Float32Array(hd[0] * hd[1] * hd[2]), im: new Float32Array(hd[0] * hd[1] * hd[2]), dims: pd };
-  const scratch = makeScratch(pd);
+  const h = halfDipole(g, voxelSize, b0Dir), spec = spectrumBuffer(g), scratch = scratchFor(g);
   /** out = D x on the padded grid (circular), x untouched */
   const convolve = (x: Float32Array, out: Float32Array): Float32Array => {
     rfft3Into(x, pd, spec, undefined, scratch);

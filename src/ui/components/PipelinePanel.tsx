@@ -123,7 +123,7 @@ export function PipelinePanel(p: Props) {
           <span>background removal</span>
           <select value={s.background} data-testid="pipeline-bg" disabled={busy} onChange={(e) => set({ background: e.target.value as PipelineSettings['background'] })}>
             <option value="tfi">TFI (total-field inversion)</option>
-            <option value="pdf">PDF (13-17x faster, loses more of the brain's own field)</option>
+            <option value="pdf">PDF (7-10x faster, loses more of the brain's own field)</option>
             <option value="vsharp">V-SHARP</option>
           </select>
         </label>
