@@ -80,7 +80,8 @@ describe('qsm bids', () => {
     expect(json(join(a1, 'sub-01_desc-tkd_Chimap.json')).Threads).toBeUndefined();
     // from phase: the pipeline is recorded in every output, so a run with another one does not take them for done
     const pipeline = { Unwrap: 'romeo', PhaseOffset: 'smooth', BackgroundRemoval: 'tfi' };
-    expect(json(join(a4, 'sub-04_localfield.json'))).toMatchObject({ FieldPipeline: pipeline, EchoTime: TEST_ECHO_TIMES, MagneticFieldStrength: TEST_B0, Units: 'ppm' });
+    expect(json(join(a4, 'sub-04_localfield.json'))).toMatchObject({ FieldPipeline: pipeline, EchoTime: TEST_ECHO_TIMES, MagneticFieldStrength: TEST_B0, Units: 'ppm', BackgroundRemovalUsed: 'tfi' });
+    expect(json(join(a4, 'sub-04_localfield.json')).TfiToPdfRatio).toBeLessThan(2.5);
     expect(json(join(a4, 'sub-04_localfield.json')).Sources).toHaveLength(2 * TEST_ECHO_TIMES.length);
     expect(json(join(a4, 'sub-04_desc-tkd_Chimap.json'))).toMatchObject({ FieldPipeline: pipeline, Method: 'tkd' });
   });

@@ -18,6 +18,7 @@ import type { CommandContext } from '../context';
 import { readSidecarFor } from '../files';
 import { readInput, readMask } from '../inputs';
 import { phaseOffsetNote } from '../phaseOffsetNote';
+import { tfiCheckNote } from '../tfiCheckNote';
 import type { ProgressBar } from '../progress';
 import type { Acquisition } from './discover';
 
@@ -101,6 +102,10 @@ export interface PhaseField {
   echoTimes: number[];
   /** what the phase values were taken to be */
   phaseScaling: string;
+  /** the background removal whose field this is: PDF's when TFI failed its cross-check */
+  backgroundUsed: BackgroundMethod;
+  /** TFI's local field's norm over PDF's (the cross-check) */
+  tfiToPdf?: number;
 }
 
 /** Reads and checks every echo, then runs the pipeline with one progress bar per step. */
@@ -158,6 +163,8 @@ export function localFieldFromEchoes(acq: Acquisition, bidsDir: string, flags: F
   }
   const offsetNote = phaseOffsetNote(result.offsetDeparture);
   if (offsetNote) ctx.err(offsetNote);
+  const tfiNote = tfiCheckNote(result);
+  if (tfiNote) ctx.err(tfiNote);
   const inside = countInside(result.localMask);
   if (inside === 0) throw new InputError(`background removal left no voxel of the brain mask (${countInside(result.mask)} voxels before)`);
   ctx.err(`note: local field in ${inside} voxels (brain mask ${given ? `from ${rel(acq.mask!)}` : `from the magnitude, threshold ${result.maskThreshold?.toPrecision(3)}`})`);
@@ -169,5 +176,7 @@ export function localFieldFromEchoes(acq: Acquisition, bidsDir: string, flags: F
     b0Tesla: raw.b0Tesla,
     echoTimes: raw.echoes.map((e) => e.echoTime),
     phaseScaling: guess.description,
+    backgroundUsed: result.tfiFellBack ? 'pdf' : pipeline.background,
+    tfiToPdf: result.tfiToPdf,
   };
 }

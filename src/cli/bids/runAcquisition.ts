@@ -79,7 +79,10 @@ function readInputs(acq: Acquisition, req: AcquisitionRequest, ctx: CommandConte
   const sources = [...acq.echoes.flatMap((e) => [e.phase!, e.magnitude!]), ...(acq.mask ? [acq.mask] : [])].map((p) => relative(req.bidsDir, p));
   return {
     field: r.field, mask: r.mask, b0Dir: r.b0Dir, sformCode: r.sformCode, sources, fieldStrength: r.b0Tesla,
-    fieldSidecar: { EchoTime: r.echoTimes, PhaseScaling: r.phaseScaling, BrainMask: acq.mask ? 'given' : 'from the magnitude' },
+    fieldSidecar: {
+      EchoTime: r.echoTimes, PhaseScaling: r.phaseScaling, BrainMask: acq.mask ? 'given' : 'from the magnitude',
+      BackgroundRemovalUsed: r.backgroundUsed, ...(r.tfiToPdf !== undefined ? { TfiToPdfRatio: r.tfiToPdf } : {}),
+    },
   };
 }
 

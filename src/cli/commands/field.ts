@@ -4,8 +4,9 @@
  * are written as soon as they exist, so a failing later step loses nothing already computed.
  */
 import { phaseOffsetNote } from '../phaseOffsetNote';
+import { tfiCheckNote } from '../tfiCheckNote';
 import { OFFSET_METHODS, UNWRAP_METHODS, type OffsetMethod, type UnwrapMethod } from '../../core/phase/echoCombination';
-import { BACKGROUND_METHODS, backgroundStep, maskStep, TFI_PDF_RATIO_LIMIT, totalFieldStep, type BackgroundMethod } from '../../core/phase/localFieldPipeline';
+import { BACKGROUND_METHODS, backgroundStep, maskStep, totalFieldStep, type BackgroundMethod } from '../../core/phase/localFieldPipeline';
 import { countInside } from '../../core/phase/morphology';
 import { detectPhaseScaling, describeScaling, phaseToRadians, type PhaseScaling } from '../../core/phase/phaseScaling';
 import { TFI_DEFAULTS } from '../../core/phase/tfi';
@@ -181,11 +182,8 @@ export async function fieldCommand(argv: string[], ctx: CommandContext): Promise
   if (inside === 0) throw new InputError(`background removal left no voxel of the mask (${countInside(mask)} voxels before); give a larger --mask`);
   const out = flags.string('out')!;
   writeVolumeFile(out, withData(ref, local.local), { description: `qsm field: local field (ppm), ${unwrap}+${bg}`, sformCode });
-  if (local.tfiToPdf !== undefined) {
-    ctx.err(local.tfiFellBack
-      ? `warning: TFI's local field came out ${local.tfiToPdf.toFixed(1)}x PDF's (over ${TFI_PDF_RATIO_LIMIT}: its solve went wrong): the local field written is PDF's, and --out-chi is not written`
-      : `note: TFI's local field is ${local.tfiToPdf.toFixed(2)}x PDF's in the mask (PDF loses part of the brain's own field; over ${TFI_PDF_RATIO_LIMIT} TFI would give way to it)`);
-  }
+  const tfiNote = tfiCheckNote(local);
+  if (tfiNote) ctx.err(`${tfiNote}${local.tfiFellBack && flags.string('out-chi') ? ', and --out-chi is not written' : ''}`);
   const chiOut = flags.string('out-chi');
   if (chiOut && local.chi) writeVolumeFile(chiOut, withData(ref, local.chi), { description: `qsm field: TFI susceptibility (ppm), ${unwrap}+tfi`, sformCode });
   if (maskOut && local.mask !== mask && bg === 'vsharp') ctx.err(`note: V-SHARP's valid region (${inside} voxels) is smaller than ${maskOut}; the local field is 0 outside it`);
