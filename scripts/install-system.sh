@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: Chromium for e2e, PyTorch & friends for training tests and parity fixtures,
-# Snakemake for the cohort workflow's local run (src/cli/bids/snakemake.test.ts; without recommends, ~65 packages).
+# Snakemake for the cohort workflow's local run (src/cli/bids/snakemake.test.ts; without recommends, ~65 packages),
+# mricron-data for Colin27 and its AAL labels, the second training subject (training/colin_phantom.py).
 set -euo pipefail
-pkgs=(chromium python3-torch python3-numpy python3-scipy python3-nibabel python3-matplotlib python3-pytest)
+pkgs=(chromium python3-torch python3-numpy python3-scipy python3-nibabel python3-matplotlib python3-pytest mricron-data)
 lean=(snakemake)
 missing=(); missing_lean=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -381,14 +381,38 @@ def simulate_block(rng, ph, grid=64, noise=True, deform=True, variety=False):
     return chi, field * mask, mask, vs, b0
 
 
-def brain_batch_stream(rng, patch, batch, grid=64, patches_per_sim=4, phantom_every=24, min_brain=0.3, variety=False):
-    """Fine-tuning batches from FreeSurfer phantoms: (field, chi, side, mask) numpy float32, [B,1,z,y,x]."""
-    seg_aff = load_fs_labels()
-    ph, sims, buf = None, 0, []
+SUBJECTS = ("fs", "colin")  # training subjects: the FreeSurfer brain, Colin27 (colin_phantom.py)
+
+
+def subject_phantoms(subjects):
+    """Per training subject, a function rng -> random Phantom (each subject's data loaded once)."""
+    makers = []
+    for s in subjects:
+        if s == "fs":
+            seg_aff = load_fs_labels()
+            makers.append(lambda rng, seg_aff=seg_aff: fs_phantom(rng, seg_aff))
+        elif s == "colin":
+            from colin_phantom import colin_phantom, load_colin
+
+            data = load_colin()
+            makers.append(lambda rng, data=data: colin_phantom(rng, data))
+        else:
+            raise ValueError(f"unknown training subject {s!r} (one of {', '.join(SUBJECTS)})")
+    return makers
+
+
+def brain_batch_stream(rng, patch, batch, grid=64, patches_per_sim=4, phantom_every=24, min_brain=0.3, variety=False,
+                       subjects=("fs",)):
+    """Fine-tuning batches from the training subjects' phantoms: (field, chi, side, mask) numpy float32,
+    [B,1,z,y,x]. With several subjects, each new phantom comes from the next subject in turn, so every stretch of
+    phantom_every simulations is one person's anatomy and the batches mix them as the buffer shuffles."""
+    makers = subject_phantoms(subjects)
+    ph, sims, phantoms, buf = None, 0, 0, []
     while True:
         while len(buf) < batch:
             if ph is None or sims % phantom_every == 0:
-                ph = fs_phantom(rng, seg_aff)
+                ph = makers[phantoms % len(makers)](rng)
+                phantoms += 1
             sims += 1
             chi, field, mask, vs, b0 = simulate_block(rng, ph, grid, variety=variety)
             s = side_info(vs, b0)

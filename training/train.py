@@ -226,6 +226,9 @@ def parse(argv=None):
                          "brain when there is a mask")
     ap.add_argument("--anatomy-variety", type=int, choices=[0, 1], default=0,
                     help="fine-tuning: scale the anatomy by 0.85-1.15 per axis and deform it up to 8 mm (brain_phantom.simulate_block)")
+    ap.add_argument("--subjects", default="fs",
+                    help="fine-tuning: comma-separated training subjects, phantoms in turn (brain_phantom.SUBJECTS: fs = "
+                         "the FreeSurfer brain, colin = Colin27 from Debian's mricron-data)")
     ap.add_argument("--lf-weight", type=float, default=LF_WEIGHT,
                     help="--loss l2lf: weight of the low-passed error's L2 (default %(default)s)")
     ap.add_argument("--grid", type=int, default=64,
@@ -285,7 +288,8 @@ def main(argv=None):
     else:
         from brain_phantom import brain_batch_stream
 
-        stream = brain_batch_stream(rng, a.patch, a.batch, a.grid, patches_per_sim=a.patches_per_sim, variety=bool(a.anatomy_variety))
+        stream = brain_batch_stream(rng, a.patch, a.batch, a.grid, patches_per_sim=a.patches_per_sim, variety=bool(a.anatomy_variety),
+                                    subjects=tuple(a.subjects.split(",")))
     from brain_phantom import heldout_brain_set
 
     # validation patches are cut like the training ones (from simulations of the same grid)
@@ -304,7 +308,7 @@ def main(argv=None):
                 "base_channels": a.base_channels, "patch": a.patch, "batch": a.batch, "step": step,
                 "samples": samples, "elapsed": elapsed, "resumes": resumes, "init": a.init,
                 "threads": a.threads, "torch": torch.__version__, "argv": sys.argv,
-                "input_scale": INPUT_SCALE, "output_scale": OUTPUT_SCALE, "loss": a.loss, "lf_weight": a.lf_weight, "anatomy_variety": a.anatomy_variety, "generator": GENERATOR,
+                "input_scale": INPUT_SCALE, "output_scale": OUTPUT_SCALE, "loss": a.loss, "lf_weight": a.lf_weight, "anatomy_variety": a.anatomy_variety, "subjects": a.subjects, "generator": GENERATOR,
                 "phantom": brain_phantom.PHANTOM_VERSION if a.stage == "finetune" else None,
                 "grid": a.grid, "bf16": bool(a.bf16), "symmetries": a.symmetries, "cycle_samples": a.cycle_samples,
                 "decay_samples": a.decay_samples, "max_samples": a.max_samples,
