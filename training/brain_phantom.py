@@ -19,12 +19,12 @@ world space; B0 is world +z, so b (voxel axes) = R^T (0, 0, 1). Arrays are [x, y
 """
 import os
 
-import nibabel as nib
 import numpy as np
 from scipy.ndimage import gaussian_filter, map_coordinates, zoom
 
 from dipole import forward_field, unit
 from synthetic import crop_patches, side_info, to_net
+from volumes import read_volume
 
 # ../shared/data beside the checkout (CI clones elsewhere with shared/ beside it), or QSM_DATA.
 DATA = os.environ.get("QSM_DATA", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data"))
@@ -111,9 +111,9 @@ def _crop_to_brain(vol, affine, mask, margin=4):
 
 
 def load_fs_labels():
-    img = nib.load(os.path.join(DATA, FS_FILE))
-    seg = np.asarray(img.dataobj).astype(np.int32)
-    return _crop_to_brain(seg, img.affine, seg > 0)
+    seg, aff = read_volume(os.path.join(DATA, FS_FILE))
+    seg = np.asarray(seg).astype(np.int32)
+    return _crop_to_brain(seg, aff, seg > 0)
 
 
 _T1_CACHE = {}
@@ -122,10 +122,9 @@ _T1_CACHE = {}
 def load_fs_t1():
     """norm.mgz cropped like load_fs_labels (same grid as the segmentation)."""
     if "t1" not in _T1_CACHE:
-        seg_img = nib.load(os.path.join(DATA, FS_FILE))
-        seg = np.asarray(seg_img.dataobj).astype(np.int32)
-        t1 = np.asarray(nib.load(os.path.join(DATA, T1_FILE)).dataobj).astype(np.float32)
-        _T1_CACHE["t1"] = _crop_to_brain(t1, seg_img.affine, seg > 0)[0]
+        seg, seg_aff = read_volume(os.path.join(DATA, FS_FILE))
+        t1 = np.asarray(read_volume(os.path.join(DATA, T1_FILE))[0]).astype(np.float32)
+        _T1_CACHE["t1"] = _crop_to_brain(t1, seg_aff, np.asarray(seg) > 0)[0]
     return _T1_CACHE["t1"]
 
 
@@ -168,9 +167,9 @@ def _rich_anatomy(rng, chi, seg, aff, t1):
 
 
 def load_mni_labels():
-    img = nib.load(os.path.join(DATA, MNI_FILE))
-    seg = np.asarray(img.dataobj).astype(np.int32)
-    return _crop_to_brain(seg, img.affine, seg > 0)
+    seg, aff = read_volume(os.path.join(DATA, MNI_FILE))
+    seg = np.asarray(seg).astype(np.int32)
+    return _crop_to_brain(seg, aff, seg > 0)
 
 
 def _voxel_size(affine):
@@ -288,15 +287,15 @@ def flair_phantom(seed=2025):
     from scipy.ndimage import binary_fill_holes, label
 
     rng = np.random.default_rng(seed)
-    img = nib.load(os.path.join(DATA, FLAIR_FILE))
-    flair = np.asarray(img.dataobj).astype(np.float32)
+    flair, flair_aff = read_volume(os.path.join(DATA, FLAIR_FILE))
+    flair = np.asarray(flair).astype(np.float32)
     brain = flair > 5
     lab, n = label(brain)
     if n > 1:
         brain = lab == (np.argmax(np.bincount(lab.ravel())[1:]) + 1)
     brain = binary_fill_holes(brain)
-    flair, aff = _crop_to_brain(flair, img.affine, brain)
-    brain = _crop_to_brain(brain, img.affine, brain)[0]
+    flair, aff = _crop_to_brain(flair, flair_aff, brain)
+    brain = _crop_to_brain(brain, flair_aff, brain)[0]
     x = flair[brain]
     cls, centres = _kmeans_1d(x, np.percentile(x, [10, 45, 80]))
     order = np.argsort(centres)  # csf < wm < gm in FLAIR

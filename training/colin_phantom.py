@@ -19,12 +19,12 @@ phantom's ranges; substantia nigra / red nucleus; smooth texture, veins, a globa
 """
 import os
 
-import nibabel as nib
 import numpy as np
 from scipy.ndimage import binary_fill_holes, gaussian_filter, label
 
 from brain_phantom import (CORTEX, FS_RANGES, NUCLEUS, Phantom, _add_veins, _crop_to_brain, _kmeans_1d,
                            _paint_ellipsoid, _texture, _voxel_size)
+from volumes import cache_path, read_volume
 
 TEMPLATES = os.environ.get("QSM_MRICRON", "/usr/share/mricron/templates")
 T1_FILE = "ch2bet.nii.gz"
@@ -40,7 +40,7 @@ MIDBRAIN_JITTER_MM = 4.0
 
 
 def available():
-    return all(os.path.exists(os.path.join(TEMPLATES, f)) for f in (T1_FILE, AAL_FILE))
+    return all(os.path.exists(cache_path(f) or os.path.join(TEMPLATES, f)) for f in (T1_FILE, AAL_FILE))
 
 
 _CACHE = {}
@@ -51,9 +51,9 @@ def load_colin():
     if "colin" not in _CACHE:
         if not available():
             raise FileNotFoundError(f"Colin27 not found under {TEMPLATES}: install Debian's mricron-data")
-        img = nib.load(os.path.join(TEMPLATES, T1_FILE))
-        t1 = np.asarray(img.dataobj).astype(np.float32)
-        aal = np.asarray(nib.load(os.path.join(TEMPLATES, AAL_FILE)).dataobj).astype(np.int32)
+        t1, affine = read_volume(os.path.join(TEMPLATES, T1_FILE))
+        t1 = np.asarray(t1).astype(np.float32)
+        aal = np.asarray(read_volume(os.path.join(TEMPLATES, AAL_FILE))[0]).astype(np.int32)
         brain = t1 > 0
         lab, n = label(brain)
         if n > 1:
@@ -64,8 +64,8 @@ def load_colin():
         rank = np.argsort(np.argsort(centres))  # cluster -> 0 CSF, 1 grey, 2 white
         classes = np.zeros(t1.shape, np.int8)
         classes[brain] = rank[cls] + 1
-        classes, aff = _crop_to_brain(classes, img.affine, brain)
-        aal = _crop_to_brain(aal, img.affine, brain)[0]
+        classes, aff = _crop_to_brain(classes, affine, brain)
+        aal = _crop_to_brain(aal, affine, brain)[0]
         _CACHE["colin"] = (classes, aal, aff)
     return _CACHE["colin"]
 
