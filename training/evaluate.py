@@ -43,11 +43,11 @@ BRAIN_BOX_MM = (128.0, 144.0, 96.0)  # central block of the brain (deep grey mat
 SYNTH_BOX_MM = (96.0, 96.0, 96.0)
 
 
-def brain_case(acq, seed, phantom=mni_phantom):
+def brain_case(acq, seed, phantom=mni_phantom, box_mm=BRAIN_BOX_MM):
     rng = np.random.default_rng(seed)
     ph = phantom()
     vs = np.array(acq["voxel"])
-    shape = tuple(int(round(b / d)) for b, d in zip(BRAIN_BOX_MM, vs))
+    shape = tuple(int(round(b / d)) for b, d in zip(box_mm, vs))
     R = grid_rotation(acq["tilt"], 0.0)
     chi, mask, b0 = sample_acquisition(ph, shape, vs, R, ph.world_centre())
     field = (forward_field(chi, vs, b0) + NOISE_PPM * rng.normal(size=shape)) * mask

@@ -19,6 +19,7 @@ run_all.sh pre-trains with L2: with L1 the net stayed at the median (prediction 
 """
 import argparse
 import csv
+import itertools
 import json
 import math
 import os
@@ -133,15 +134,20 @@ def masked_l2_lowfreq(pred, target, mask=None, weight=None):
 LOSSES = {"l1": masked_l1, "l2": masked_l2, "l2lf": masked_l2_lowfreq}
 
 
-def train_step(model, opt, batch, loss_name="l1", bf16=False, lf_weight=None):
+def _on(device, a):
+    return torch.from_numpy(a).to(device, non_blocking=True)
+
+
+def train_step(model, opt, batch, loss_name="l1", bf16=False, lf_weight=None, device="cpu"):
     field, chi, side, mask = batch
+    device = torch.device(device)
     model.train()
     opt.zero_grad(set_to_none=True)
-    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-        pred = model(torch.from_numpy(field) * INPUT_SCALE, torch.from_numpy(side))
-    m = None if mask is None else torch.from_numpy(mask)
+    with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
+        pred = model(_on(device, field) * INPUT_SCALE, _on(device, side))
+    m = None if mask is None else _on(device, mask)
     extra = {"weight": lf_weight} if loss_name == "l2lf" else {}
-    loss = LOSSES[loss_name](pred.float(), torch.from_numpy(chi) / OUTPUT_SCALE, m, **extra)
+    loss = LOSSES[loss_name](pred.float(), _on(device, chi) / OUTPUT_SCALE, m, **extra)
     loss.backward()
     # Without normalisation layers, a warm restart to the peak rate once blew the loss up 6x
     # (first session's run); clipping keeps one bad batch from undoing the cycle.
@@ -151,14 +157,14 @@ def train_step(model, opt, batch, loss_name="l1", bf16=False, lf_weight=None):
 
 
 @torch.no_grad()
-def validate(model, vset, chunk=2):
-    """Masked L1 (net units) and NRMSE % (ppm) over a fixed set."""
+def validate(model, vset, chunk=2, device="cpu"):
+    """Masked L1 (net units) and NRMSE % (ppm) over a fixed set (in float32 on `device`)."""
     field, chi, side, mask = vset
     model.eval()
     l1, err2, ref2, msum = 0.0, 0.0, 0.0, 0.0
     for i in range(0, len(field), chunk):
         sl = slice(i, i + chunk)
-        pred = model(torch.from_numpy(field[sl]) * INPUT_SCALE, torch.from_numpy(side[sl])).numpy() * OUTPUT_SCALE
+        pred = model(_on(device, field[sl]) * INPUT_SCALE, _on(device, side[sl])).cpu().numpy() * OUTPUT_SCALE
         m = np.ones_like(pred) if mask is None else mask[sl]
         l1 += float((np.abs(pred - chi[sl]) * m).sum() / OUTPUT_SCALE)
         msum += float(m.sum())
@@ -247,6 +253,9 @@ def parse(argv=None):
     ap.add_argument("--symmetries", type=int, default=0,
                     help="pre-training: extra samples per simulation through exact symmetries (axis permutation "
                          "and flips, synthetic.symmetry)")
+    ap.add_argument("--device", default="cpu", help="torch device: cpu (default) or cuda (the device machine)")
+    ap.add_argument("--workers", type=int, default=0,
+                    help="data-generation processes (data_workers.py); 0 generates in the training process")
     ap.add_argument("--val-n", type=int, default=8)
     ap.add_argument("--val-every", type=float, default=3.0, help="minutes")
     ap.add_argument("--ckpt-every", type=float, default=3.0, help="minutes")
@@ -264,7 +273,7 @@ def main(argv=None):
     last = os.path.join(a.out, "last.pt")
     stop = Stop()
 
-    model = build(a.arch, a.base_channels)
+    model = build(a.arch, a.base_channels).to(a.device)
     opt = make_optimizer(model, a.stage, a.lr)
     step, samples, elapsed, resumes = 0, 0, 0.0, 0
     if a.resume and os.path.exists(last):
@@ -274,22 +283,29 @@ def main(argv=None):
         step, samples, elapsed, resumes = ck["step"], ck["samples"], ck["elapsed"], ck["resumes"] + 1
         print(f"resumed from {last}: step {step}, {samples} samples, {elapsed / 60:.1f} min", flush=True)
     elif a.init:
-        model.load_state_dict(initial_weights(a.init, a.arch))
+        model.load_state_dict(initial_weights(a.init, a.arch))  # copied onto the model's device
         print(f"initialised from {a.init}", flush=True)
         opt = make_optimizer(model, a.stage, a.lr)
 
     torch.manual_seed(a.seed * 1000 + resumes)
     rng = np.random.default_rng([a.seed, resumes, 7 if a.stage == "pretrain" else 11])
+    kwargs = {"patch": a.patch, "batch": a.batch, "grid": a.grid, "patches_per_sim": a.patches_per_sim}
     if a.stage == "pretrain":
+        kwargs["symmetries"] = a.symmetries
+    else:
+        kwargs |= {"variety": bool(a.anatomy_variety), "subjects": tuple(a.subjects.split(","))}
+    if a.workers > 0:
+        from data_workers import parallel_stream
+
+        stream = parallel_stream(a.stage, kwargs, [[a.seed, resumes, w, 13] for w in range(a.workers)])
+    elif a.stage == "pretrain":
         from synthetic import batch_stream
 
-        stream = batch_stream(rng, a.patch, a.batch, a.grid, patches_per_sim=a.patches_per_sim,
-                              symmetries=a.symmetries)
+        stream = batch_stream(rng, **kwargs)
     else:
         from brain_phantom import brain_batch_stream
 
-        stream = brain_batch_stream(rng, a.patch, a.batch, a.grid, patches_per_sim=a.patches_per_sim, variety=bool(a.anatomy_variety),
-                                    subjects=tuple(a.subjects.split(",")))
+        stream = brain_batch_stream(rng, **kwargs)
     from brain_phantom import heldout_brain_set
 
     # validation patches are cut like the training ones (from simulations of the same grid)
@@ -312,11 +328,11 @@ def main(argv=None):
                 "phantom": brain_phantom.PHANTOM_VERSION if a.stage == "finetune" else None,
                 "grid": a.grid, "bf16": bool(a.bf16), "symmetries": a.symmetries, "cycle_samples": a.cycle_samples,
                 "decay_samples": a.decay_samples, "max_samples": a.max_samples,
-                "patches_per_sim": a.patches_per_sim}
+                "patches_per_sim": a.patches_per_sim, "device": a.device, "workers": a.workers}
 
     def validate_and_log(train_loss, lr):
-        vs = validate(model, vsynth)
-        vb = validate(model, vbrain)
+        vs = validate(model, vsynth, device=a.device)
+        vb = validate(model, vbrain, device=a.device)
         log.writerow({"step": step, "samples": samples, "elapsed_s": round(elapsed, 1),
                       "utc": time.strftime("%H:%M:%S", time.gmtime()), "train_loss": train_loss, "lr": lr,
                       "val_synth_loss": vs[0], "val_synth_nrmse": vs[1], "val_brain_loss": vb[0],
@@ -332,6 +348,8 @@ def main(argv=None):
     lr = lr_now()
     if step == 0:
         validate_and_log(float("nan"), lr)
+    # the first batch waits for the data workers to start and build their phantoms: start-up, not training time
+    stream = itertools.chain([next(stream)], stream)
     t_last = time.time()
     next_val, next_ck = elapsed + a.val_every * 60, elapsed + a.ckpt_every * 60
     losses = []
@@ -340,7 +358,7 @@ def main(argv=None):
 
     while more():
         lr = lr_now()
-        losses.append(train_step(model, opt, next(stream), a.loss, bool(a.bf16), a.lf_weight))
+        losses.append(train_step(model, opt, next(stream), a.loss, bool(a.bf16), a.lf_weight, a.device))
         step += 1
         samples += a.batch
         now = time.time()
