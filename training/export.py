@@ -225,7 +225,7 @@ def main(argv=None):
     else:
         if not a.ckpt:
             ap.error("--ckpt or --random")
-        ck = torch.load(a.ckpt, map_location="cpu")
+        ck = torch.load(a.ckpt, map_location="cpu", weights_only=False)  # our own checkpoint; torch >= 2.6 defaults to True
         arch = ck["arch"]
         model = build(arch, ck["base_channels"])
         model.load_state_dict(ck["model"])

@@ -191,7 +191,7 @@ def initial_weights(path, arch):
         if q["architecture"] != arch:
             raise SystemExit(f"--init {path} is a {q['architecture']}, not a {arch}")
         return model.state_dict()
-    ck = torch.load(path, map_location="cpu")
+    ck = torch.load(path, map_location="cpu", weights_only=False)  # own checkpoints (torch >= 2.6 defaults to True)
     if ck.get("arch", arch) != arch:
         raise SystemExit(f"--init {path} is a {ck['arch']}, not a {arch}")
     return ck["model"]
@@ -277,7 +277,7 @@ def main(argv=None):
     opt = make_optimizer(model, a.stage, a.lr)
     step, samples, elapsed, resumes = 0, 0, 0.0, 0
     if a.resume and os.path.exists(last):
-        ck = torch.load(last, map_location="cpu")
+        ck = torch.load(last, map_location="cpu", weights_only=False)
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["optimizer"])
         step, samples, elapsed, resumes = ck["step"], ck["samples"], ck["elapsed"], ck["resumes"] + 1
