@@ -1,9 +1,11 @@
 """A second training subject: Colin27 (the MNI single-subject brain), from Debian's mricron-data package.
 
 Issue 9: every fine-tuning lever tried on the one FreeSurfer subject (more stages, richer labels, loss weights,
-stretched and warped copies) landed within noise or worse on the held-out brains; what was missing is a second
-person's anatomy. Colin27 is one adult scanned 27 times, so its sulci, ventricles and nuclei are an individual's,
-not a population average like the held-out MNI152 template. Debian ships it (1 mm, brain-extracted: ch2bet) with
+stretched and warped copies) landed within noise or worse on the held-out brains, and session 13 took the missing
+piece to be a second person's anatomy. Colin27 is one adult scanned 27 times, so its sulci, ventricles and nuclei
+are an individual's, not a population average like the held-out MNI152 template. (Session 14: fine-tuning on both
+subjects changed nothing measurable either, and fit_check.py showed why: the networks are under-fitted, behind
+TKD on their training subjects too. The subject stays for when they are fitted.) Debian ships it (1 mm, brain-extracted: ch2bet) with
 the AAL parcellation that was drawn on it (aal.nii.gz, same grid), under /usr/share/mricron/templates.
 
 What it shares with the held-out MNI152 phantom: both sit in MNI space (similar brain size and position). The
