@@ -124,6 +124,38 @@ def plot(runs, rows_by_run, out_png, losses=None):
     plt.close(fig)
 
 
+VALIDATION_HEADING = "## Validation (held-out data; whole-volume inference, weights as exported)"
+LAST_VALIDATION = "Last validation on the fixed sets"
+
+
+def validation_section(doc, model_id):
+    """The card's held-out table, verdict and comparisons from an evaluate.py document (lines of markdown)."""
+    L = []
+    methods = [m for m in ("tkd", model_id) if m in doc["results"]]
+    others = [m for m in doc["results"] if m not in methods]
+    mine, tkd = doc["results"].get(model_id, {}), doc["results"].get("tkd", {})
+    better = [c for c in mine if c in tkd and mine[c]["nrmse"] < tkd[c]["nrmse"]]
+    verdict = (f"NRMSE below TKD's on {len(better)} of {len(mine)} held-out cases"
+               + (f" ({', '.join(better)})" if better else "") + "."
+               + ("" if len(better) == len(mine) else " With this CPU training budget the network does not "
+                  "replace the classical baseline everywhere; more training is the next step."))
+    L += [markdown_table(doc, methods + others), "", "**Verdict (computed from the table):** " + verdict, ""]
+    L += ["- " + c for c in compare_sentences(doc, model_id)]
+    w = doc.get("wrong_b0", {}).get(model_id)
+    if w:
+        L += [f"- Wrong B0 direction: on {w['case']} (B0 {', '.join(f'{v:.3f}' for v in w['header_b0'])} in voxel "
+              f"axes) with the header's B0 in the side information NRMSE {w['nrmse_header']:.1f} %, with an axial "
+              f"B0 (0, 0, 1) instead {w['nrmse_wrong']:.1f} % ({w['nrmse_wrong'] - w['nrmse_header']:+.1f} "
+              "percentage points): how much the adaptive layer uses the acquisition."]
+    L += ["",
+          f"Noise {next(iter(doc['cases'].values()))['noise_ppm']} ppm. Brain: central "
+          "128 x 144 x 96 mm block of the held-out MNI152 phantom; flair: the same block of a second held-out brain "
+          "whose tissue classes and lesions come from a FLAIR's intensities; metrics inside each brain mask. TKD threshold 0.19. "
+          "Metrics as in DESIGN.md (`training/metrics.py`). Evaluated "
+          f"{doc['utc']}."]
+    return L
+
+
 def write_card(model_id, model_dir, runs_dir, eval_json, command, exports=None):
     runs = run_chain(runs_dir, FINAL_RUN[model_id], exports)
     summaries = {n: json.load(open(os.path.join(n, "summary.json"))) for n in runs}
@@ -200,31 +232,9 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command, exports=None):
           "Grey lines mark the start of each stage. Each stage's validation sets are cut like its training data "
           "(patch / grid in the Run table), so a curve jumps where that changes; a 48^3 sample is 3.4 times the "
           "voxels of a 32^3 one.", "",
-          "## Validation (held-out data; whole-volume inference, weights as exported)", ""]
+          VALIDATION_HEADING, ""]
     if eval_json and os.path.exists(eval_json):
-        doc = json.load(open(eval_json))
-        methods = [m for m in ("tkd", model_id) if m in doc["results"]]
-        others = [m for m in doc["results"] if m not in methods]
-        mine, tkd = doc["results"].get(model_id, {}), doc["results"].get("tkd", {})
-        better = [c for c in mine if c in tkd and mine[c]["nrmse"] < tkd[c]["nrmse"]]
-        verdict = (f"NRMSE below TKD's on {len(better)} of {len(mine)} held-out cases"
-                   + (f" ({', '.join(better)})" if better else "") + "."
-                   + ("" if len(better) == len(mine) else " With this CPU training budget the network does not "
-                      "replace the classical baseline everywhere; more training is the next step."))
-        L += [markdown_table(doc, methods + others), "", "**Verdict (computed from the table):** " + verdict, ""]
-        L += ["- " + c for c in compare_sentences(doc, model_id)]
-        w = doc.get("wrong_b0", {}).get(model_id)
-        if w:
-            L += [f"- Wrong B0 direction: on {w['case']} (B0 {', '.join(f'{v:.3f}' for v in w['header_b0'])} in voxel "
-                  f"axes) with the header's B0 in the side information NRMSE {w['nrmse_header']:.1f} %, with an axial "
-                  f"B0 (0, 0, 1) instead {w['nrmse_wrong']:.1f} % ({w['nrmse_wrong'] - w['nrmse_header']:+.1f} "
-                  "percentage points): how much the adaptive layer uses the acquisition."]
-        L += ["",
-              f"Noise {next(iter(doc['cases'].values()))['noise_ppm']} ppm. Brain: central "
-              "128 x 144 x 96 mm block of the held-out MNI152 phantom; flair: the same block of a second held-out brain "
-              "whose tissue classes and lesions come from a FLAIR's intensities; metrics inside each brain mask. TKD threshold 0.19. "
-              "Metrics as in DESIGN.md (`training/metrics.py`). Evaluated "
-              f"{doc['utc']}."]
+        L += validation_section(json.load(open(eval_json)), model_id)
     else:
         L += ["(evaluation did not run)"]
     last = rows[runs[-1]][-1]
@@ -234,16 +244,34 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command, exports=None):
         f.write("\n".join(L))
 
 
+def refresh_validation(card_path, doc, model_id):
+    """Replaces a card's validation section (table, verdict, comparisons) with one from `doc`, keeping the rest:
+    the committed models' run directories are not in a fresh clone, so a card cannot always be rewritten whole."""
+    old = open(card_path).read()
+    a = old.index(VALIDATION_HEADING) + len(VALIDATION_HEADING)
+    b = old.index(LAST_VALIDATION, a)
+    with open(card_path, "w") as f:
+        f.write(old[:a] + "\n\n" + "\n".join(validation_section(doc, model_id)) + "\n\n" + old[b:])
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--id", required=True, choices=list(FINAL_RUN))
     ap.add_argument("--model-dir", required=True)
-    ap.add_argument("--runs", required=True)
+    ap.add_argument("--runs", help="the training runs (required unless --refresh-validation)")
+    ap.add_argument("--refresh-validation", action="store_true",
+                    help="only replace the card's validation section from --eval (no runs needed)")
     ap.add_argument("--eval")
     ap.add_argument("--command", default="bash training/run_all.sh")
     ap.add_argument("--export-of", action="append", default=[], metavar="EXPORT=RUN",
                     help="an exported model directory a stage started from, and the run it was exported from")
     a = ap.parse_args(argv)
+    if a.refresh_validation:
+        refresh_validation(os.path.join(a.model_dir, "card.md"), json.load(open(a.eval)), a.id)
+        print(f"refreshed the validation section of {a.model_dir}/card.md")
+        return
+    if not a.runs:
+        ap.error("--runs is required to write a whole card")
     exports = dict(e.split("=", 1) for e in a.export_of)
     write_card(a.id, a.model_dir, a.runs, a.eval, a.command, exports)
     print(f"wrote {a.model_dir}/card.md")

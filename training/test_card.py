@@ -63,3 +63,18 @@ def test_card_dc_section_is_written_once_and_replaced(tmp_path):
     assert text.count(card_dc.BEGIN) == 1 and text.index(card_dc.END) < text.index("## Curves")
     assert "| brain/axial (axial) | 60.0 (0.500) | 39.0 (0.700; +0.0012) | 45.0 (0.600) | 50.0 (0.600) |" in text
     assert "40.0" not in text
+
+
+def test_refresh_validation_replaces_only_the_validation_section(tmp_path):
+    from card import LAST_VALIDATION, VALIDATION_HEADING, refresh_validation
+
+    card = tmp_path / "card.md"
+    card.write_text(f"# m\n\n## Run\n\nstages\n\n{VALIDATION_HEADING}\n\nold table 61.2\n\n{LAST_VALIDATION}: 63 %.\n")
+    case = {"nrmse": 0.0, "ssim": 0.5, "psnr": 30.0, "hfen": 40.0, "slope": 0.9, "r2": 0.8}
+    doc = {"utc": "T", "cases": {"brain/axial": {"label": "axial", "noise_ppm": 0.002}},
+           "results": {"tkd": {"brain/axial": case | {"nrmse": 50.0}}, "m": {"brain/axial": case | {"nrmse": 45.0}}}}
+    refresh_validation(str(card), doc, "m")
+    text = card.read_text()
+    assert "old table" not in text and "stages" in text and text.count(VALIDATION_HEADING) == 1
+    assert "| brain | axial | m | 45.0 |" in text and "NRMSE below TKD's on 1 of 1 held-out cases" in text
+    assert text.index(VALIDATION_HEADING) < text.index("| brain | axial | m |") < text.index(LAST_VALIDATION)
