@@ -36,8 +36,15 @@ pre=(--stage pretrain --init models/adaptive-unet --lr 1e-3 --patch "$PATCH_PRE"
 # samples/s of this machine for a stage: a short run into a scratch folder (its weights are thrown away)
 rate() {
   local dir="$RUNS/probe-$1"; shift
-  $PY training/train.py "${common[@]}" "$@" --minutes "$PROBE_MIN" --out "$dir" > "$dir.log" 2>&1
+  if ! $PY training/train.py "${common[@]}" "$@" --minutes "$PROBE_MIN" --out "$dir" > "$dir.log" 2>&1; then
+    tail -n 40 "$dir.log" >&2; echo "the throughput probe failed: $dir.log" >&2; exit 1
+  fi
   $PY -c "import json,sys; s=json.load(open(sys.argv[1])); print(s['samples'] / max(s['elapsed'], 1e-9))" "$dir/summary.json"
+}
+train() {  # train LOG args...: the full log under $OUT, its validation lines here; a failure shows the log's end
+  local log=$1; shift
+  if ! $PY training/train.py "${common[@]}" "$@" > "$log" 2>&1; then tail -n 40 "$log"; echo "train.py failed: $log"; exit 1; fi
+  grep -v "samples/s$" "$log" | tail -n 12
 }
 samples_for() {  # minutes at a rate -> a whole number of batches, with a margin so the sample count ends the stage
   $PY -c "import sys; m, r, b = map(float, sys.argv[1:]); print(max(int(m * 60 * r * 0.8 / b), 1) * int(b))" "$@"
@@ -49,16 +56,16 @@ cap() {  # the wall-clock cap of a stage: past its planned minutes, only if the 
 r=$(rate pre "${pre[@]}" --cycle-samples 100000)
 n=$(samples_for "$PRE_MIN" "$r" "$PRE_BATCH")
 echo "pre-training: $r samples/s -> $n samples" | tee "$OUT/plan.txt"
-$PY training/train.py "${common[@]}" "${pre[@]}" --minutes "$(cap "$PRE_MIN")" --max-samples "$n" --cycle-samples "$n" \
-  --seed 21 --out "$RUNS/adaptive-unet" 2>&1 | tee "$OUT/pretrain.log" | grep -v "samples/s$" || true
+train "$OUT/pretrain.log" "${pre[@]}" --minutes "$(cap "$PRE_MIN")" --max-samples "$n" --cycle-samples "$n" \
+  --seed 21 --out "$RUNS/adaptive-unet"
 $PY training/export.py --ckpt "$RUNS/adaptive-unet/last.pt" --id adaptive-unet --dtype float16 --out "$OUT/adaptive-unet"
 
 ft=(--stage finetune --init "$RUNS/adaptive-unet/last.pt" --phantom p1 --subjects fs,colin --patch "$PATCH_FT" --grid "$GRID_FT" --patches-per-sim 4 --batch "$FT_BATCH")
 r=$(rate ft "${ft[@]}")
 n=$(samples_for "$FT_MIN" "$r" "$FT_BATCH")
 echo "fine-tuning: $r samples/s -> $n samples" | tee -a "$OUT/plan.txt"
-$PY training/train.py "${common[@]}" "${ft[@]}" --minutes "$(cap "$FT_MIN")" --max-samples "$n" --decay-samples "$n" \
-  --seed 22 --out "$RUNS/adaptive-unet-tl" 2>&1 | tee "$OUT/finetune.log" | grep -v "samples/s$" || true
+train "$OUT/finetune.log" "${ft[@]}" --minutes "$(cap "$FT_MIN")" --max-samples "$n" --decay-samples "$n" \
+  --seed 22 --out "$RUNS/adaptive-unet-tl"
 $PY training/export.py --ckpt "$RUNS/adaptive-unet-tl/last.pt" --id adaptive-unet-tl --dtype float16 --out "$OUT/adaptive-unet-tl"
 
 for s in adaptive-unet adaptive-unet-tl; do cp "$RUNS/$s/log.csv" "$OUT/$s/train-log.csv"; cp "$RUNS/$s/summary.json" "$OUT/$s/train-summary.json"; done
