@@ -19,9 +19,9 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dipole import tkd  # noqa: E402
-from qsm_net import INPUT_SCALE, OUTPUT_SCALE, build  # noqa: E402
+from qsm_net import build  # noqa: E402
 from synthetic import batch_stream  # noqa: E402
-from train import initial_weights, masked_l2  # noqa: E402
+from train import initial_weights, train_step, validate  # noqa: E402
 
 
 def fixed_set(n, size, seed=2718):
@@ -49,27 +49,16 @@ def run(init, arch="adaptive-unet", n=8, size=48, minutes=25.0, lr=1e-3, batch=2
         model.load_state_dict(initial_weights(init, arch))
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)  # no decay: fitting, not generalising
 
-    @torch.no_grad()
-    def score():
-        model.eval()
-        pred = np.concatenate([(model(torch.from_numpy(field[i:i + 2]) * INPUT_SCALE, torch.from_numpy(side[i:i + 2]))
-                                * OUTPUT_SCALE).numpy() for i in range(0, n, 2)])
-        return nrmse(pred, chi)
+    def score():  # NRMSE % over the fixed set, as train.py validates (float32, whole volumes, no mask)
+        return validate(model, (field, chi, side, None))[1]
 
     history = [(0, 0.0, score())]
     log(f"TKD {tkd_nrmse:.1f} %; network at start {history[0][2]:.1f} %")
     rng = np.random.default_rng(seed)
     t0, next_report, step = time.time(), report_every * 60, 0
     while time.time() - t0 < minutes * 60:
-        model.train()
         idx = rng.choice(n, batch, replace=False)
-        opt.zero_grad(set_to_none=True)
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-            pred = model(torch.from_numpy(field[idx]) * INPUT_SCALE, torch.from_numpy(side[idx]))
-        loss = masked_l2(pred.float(), torch.from_numpy(chi[idx]) / OUTPUT_SCALE)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
+        train_step(model, opt, (field[idx], chi[idx], side[idx], None), "l2", bf16)
         step += 1
         if time.time() - t0 >= next_report:
             history.append((step, (time.time() - t0) / 60, score()))
