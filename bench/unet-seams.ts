@@ -31,7 +31,7 @@ async function main() {
   const model = await loadModel(readerModelFiles(dir, readFile));
   const ex = buildExample({ edge, voxelSize: [1, 1, 1], tiltDeg: 15, noiseStd: 0.002, seed: 3, cosmosOrientations: 3 });
   const run = (patch: number, overlap: number) =>
-    inferVolume(model, ex.field, ex.b0Dir, { patch, overlap, mask: ex.mask, order: ['wasm'], start: async () => {} });
+    inferVolume(model, ex.field, ex.b0Dir, { patch, overlap, mirror: false, mask: ex.mask, order: ['wasm'], start: async () => {} });
   const t0 = performance.now();
   const whole = await run(0, 0);
   console.log(`${model.meta.id} on the ${ex.field.dims.join('x')} phantom (tilt 15 deg), WASM`);

@@ -61,8 +61,8 @@ async function main() {
     await useBackend('wasm');
     const model = await loadModel(readerModelFiles(modelDir, readFile));
     const volume = makeVolume(dims, voxelSize, undefined, field);
-    const run = () => inferVolume(model, volume, b0Dir, { patch: 0, order: ['wasm'], start: async () => {} });
-    await inferVolume(model, makeVolume([16, 16, 16], voxelSize), b0Dir, { patch: 0, order: ['wasm'], start: async () => {} }); // warm-up
+    const run = () => inferVolume(model, volume, b0Dir, { patch: 0, mirror: false, order: ['wasm'], start: async () => {} });
+    await inferVolume(model, makeVolume([16, 16, 16], voxelSize), b0Dir, { patch: 0, mirror: false, order: ['wasm'], start: async () => {} }); // warm-up
     const t0 = performance.now();
     const ours = await run();
     const oursSeconds = (performance.now() - t0) / 1000;
@@ -71,7 +71,7 @@ async function main() {
     const threads = Number(arg('threads', String(availableParallelism())));
     const load0 = loadavg()[0];
     const t1 = performance.now();
-    const pooled = await inferVolumeParallel(model, volume, b0Dir, { modelDir, wasmDir: nodeWasmPaths, threads, backend: 'wasm' });
+    const pooled = await inferVolumeParallel(model, volume, b0Dir, { modelDir, wasmDir: nodeWasmPaths, threads, backend: 'wasm', mirror: false });
     const pooledSeconds = (performance.now() - t1) / 1000;
 
     const s = [...voxelSize, ...b0Dir.map((b) => b / Math.hypot(...b0Dir))];

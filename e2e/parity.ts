@@ -90,7 +90,8 @@ async function runFallback(): Promise<FallbackReport> {
   const field = makeVolume([nx, ny, nz], spec.sideInfo.slice(0, 3) as Vec3, undefined, input);
   const notes: string[] = [];
   const res = await inferVolume(model, field, spec.sideInfo.slice(3) as Vec3, {
-    patch: 0, order: ['webgpu', 'wasm'],
+    // one pass: PyTorch's parity output is a single pass (mirror averaging is tested in src/cli/learnedMethods.test.ts)
+    patch: 0, mirror: false, order: ['webgpu', 'wasm'],
     start: (b) => startBackend(b, { wasmPaths: wasmUrls, wasmThreads: 1 }),
     kernels: (b) => (b === 'webgpu' ? { ...kernelsFor(b), conv: 'conv3d' } : undefined),
     onBackend: (b, note) => notes.push(`${b}: ${note ?? ''}`),

@@ -72,7 +72,7 @@ scope.onmessage = async (e: MessageEvent<WasmBenchRequest>) => {
     const note = `${await describeBackend()}${threading.why ? `: ${threading.why}` : ''}`;
     const model = await loadModel(fetchModelFiles(new URL(`/models/${id}/`, scope.location.origin).href));
     const b0: Vec3 = [0, Math.sin(0.2), Math.cos(0.2)];
-    const run = (n: number) => inferVolume(model, makeVolume([n, n, n], [1, 1, 1], undefined, syntheticField([n, n, n])), b0, { order: ['wasm'], start: async () => {} });
+    const run = (n: number) => inferVolume(model, makeVolume([n, n, n], [1, 1, 1], undefined, syntheticField([n, n, n])), b0, { mirror: false, order: ['wasm'], start: async () => {} });
     let t0 = performance.now();
     await run(32);
     const warmSeconds = (performance.now() - t0) / 1000;

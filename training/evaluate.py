@@ -69,7 +69,7 @@ AXIAL_B0 = (0.0, 0.0, 1.0)
 
 
 @torch.no_grad()
-def infer(model, q, field_xyz, vs, b0, multiple=16):
+def infer_once(model, q, field_xyz, vs, b0, multiple=16):
     """Whole-volume inference; pads each dim up to a multiple of 16 with zeros."""
     f = to_net(field_xyz)
     pads = [(0, (-n) % multiple) for n in f.shape]
@@ -79,6 +79,22 @@ def infer(model, q, field_xyz, vs, b0, multiple=16):
     y = (model(x, s) * q["outputScale"])[0, 0].numpy()
     y = y[: f.shape[0], : f.shape[1], : f.shape[2]]
     return np.ascontiguousarray(y.transpose(2, 1, 0))  # back to [x, y, z]
+
+
+def mirror_exact(q, b0):
+    """src/model/mirrorAverage.ts mirrorPass: always for a net given b; for one that is not, only when b_x = 0."""
+    return q["architecture"] == "adaptive-unet" or abs(b0[0]) <= 1e-6 * np.linalg.norm(b0)
+
+
+def infer(model, q, field_xyz, vs, b0, mirror=False):
+    """infer_once, or (mirror, as the workbench and `qsm invert` do by default) averaged with a pass on the field
+    reversed along voxel x with b_x negated, mirrored back (src/model/mirrorAverage.ts). The workbench mirrors
+    each patch; on a whole volume in one pass, as here, the two are the same."""
+    est = infer_once(model, q, field_xyz, vs, b0)
+    if not mirror or not mirror_exact(q, b0):
+        return est
+    bm = np.array(b0, float) * np.array([-1.0, 1.0, 1.0])
+    return 0.5 * (est + infer_once(model, q, np.ascontiguousarray(field_xyz[::-1]), vs, bm)[::-1])
 
 
 def run(model_dirs, out, seed=4242):
@@ -100,17 +116,20 @@ def run(model_dirs, out, seed=4242):
         est = tkd(field, vs, b0) * mask
         results.setdefault("tkd", {})[cname] = all_metrics(est, chi, mask) | {"seconds": time.time() - t}
         for mid, (m, q) in models.items():
-            t = time.time()
-            est = infer(m, q, field, vs, b0) * mask
-            results.setdefault(mid, {})[cname] = all_metrics(est, chi, mask) | {"seconds": time.time() - t}
-            # the network made consistent with the field as `qsm invert --dc` does (masked form), and in closed form
-            dc = masked_data_consistency(field, est, mask, vs, b0, MASKED_LAMBDA) * mask
-            results.setdefault(f"{mid}+dc", {})[cname] = all_metrics(dc, chi, mask) | {"seconds": time.time() - t, "dc_lambda": MASKED_LAMBDA, "dc_form": "masked"}
-            dc = data_consistency(field, est, vs, b0, DC_LAMBDA) * mask
-            results.setdefault(f"{mid}+dc-closed", {})[cname] = all_metrics(dc, chi, mask) | {"dc_lambda": DC_LAMBDA, "dc_form": "closed"}
-            print(f"{cname} {mid}: NRMSE {results[mid][cname]['nrmse']:.1f}% "
-                  f"({results[mid][cname]['seconds']:.0f} s), + DC {results[mid + '+dc'][cname]['nrmse']:.1f}% "
-                  f"(closed form {results[mid + '+dc-closed'][cname]['nrmse']:.1f}%)", flush=True)
+            for mirror in (False, True):
+                # rows "<id>" (one pass) and "<id>+mirror" (the product's default), each also with DC
+                rid = mid + ("+mirror" if mirror else "")
+                t = time.time()
+                est = infer(m, q, field, vs, b0, mirror) * mask
+                results.setdefault(rid, {})[cname] = all_metrics(est, chi, mask) | {"seconds": time.time() - t}
+                # the network made consistent with the field as `qsm invert --dc` does (masked form), and in closed form
+                dc = masked_data_consistency(field, est, mask, vs, b0, MASKED_LAMBDA) * mask
+                results.setdefault(f"{rid}+dc", {})[cname] = all_metrics(dc, chi, mask) | {"seconds": time.time() - t, "dc_lambda": MASKED_LAMBDA, "dc_form": "masked"}
+                dc = data_consistency(field, est, vs, b0, DC_LAMBDA) * mask
+                results.setdefault(f"{rid}+dc-closed", {})[cname] = all_metrics(dc, chi, mask) | {"dc_lambda": DC_LAMBDA, "dc_form": "closed"}
+                print(f"{cname} {rid}: NRMSE {results[rid][cname]['nrmse']:.1f}% "
+                      f"({results[rid][cname]['seconds']:.0f} s), + DC {results[rid + '+dc'][cname]['nrmse']:.1f}% "
+                      f"(closed form {results[rid + '+dc-closed'][cname]['nrmse']:.1f}%)", flush=True)
         print(f"{cname} tkd: NRMSE {results['tkd'][cname]['nrmse']:.1f}%", flush=True)
     wrong = {}
     chi, field, mask, vs, b0 = cases[WRONG_B0_CASE]

@@ -26,6 +26,11 @@ const LEARNED: { id: string; summary: string }[] = [
 // production mode: no "install tfjs-node" banner on stderr (the CLI chooses WASM on purpose)
 tf.enableProdMode();
 
+/** what the stderr line says about mirror averaging (model/mirrorAverage.ts) */
+function passes(mirrored: boolean): string {
+  return mirrored ? ', each averaged with its x-mirror pass (--no-mirror: one pass)' : ', one pass';
+}
+
 const loaded = new Map<string, Promise<QsmModel>>();
 
 /** Where a learned method's weights are read from (models/<id>, or under QSM_MODELS_DIR). */
@@ -45,7 +50,7 @@ export const learnedMethods: MethodEntry[] = LEARNED.map(({ id, summary }) => ({
   id,
   kind: 'learned',
   summary,
-  flags: ['patch', 'overlap', 'backend', 'threads'],
+  flags: ['patch', 'overlap', 'backend', 'threads', 'no-mirror'],
   run: async (field, b0Dir, p, onProgress) => {
     const order: BackendName[] = p.backend === 'cpu' ? ['cpu'] : ['wasm', 'cpu'];
     const m = await model(id);
@@ -55,9 +60,9 @@ export const learnedMethods: MethodEntry[] = LEARNED.map(({ id, summary }) => ({
       try {
         const res = await inferVolumeParallel(m, field, b0Dir, {
           modelDir: modelDir(id), wasmDir, threads: p.threads ?? defaultThreads(), backend: order[0],
-          patch: p.patch, overlap: p.overlap, mask: p.mask, signal: p.signal, onProgress,
+          patch: p.patch, overlap: p.overlap, mirror: p.mirror, mask: p.mask, signal: p.signal, onProgress,
         });
-        process.stderr.write(`${id}: tfjs ${order[0]} backend on ${res.workers} worker threads (${res.perWorker.join(' + ')} patches), ${res.patches} patches of ${res.patchSize.join('x')}\n`);
+        process.stderr.write(`${id}: tfjs ${order[0]} backend on ${res.workers} worker threads (${res.perWorker.join(' + ')} patches), ${res.patches} patches of ${res.patchSize.join('x')}${passes(res.mirrored)}\n`);
         return res.chi;
       } catch (e) {
         if (p.signal?.aborted) throw e;
@@ -67,6 +72,7 @@ export const learnedMethods: MethodEntry[] = LEARNED.map(({ id, summary }) => ({
     const res = await inferVolume(m, field, b0Dir, {
       patch: p.patch,
       overlap: p.overlap,
+      mirror: p.mirror,
       mask: p.mask,
       order,
       start: (name) => startBackend(name, { wasmPaths: wasmDir }),
@@ -74,7 +80,7 @@ export const learnedMethods: MethodEntry[] = LEARNED.map(({ id, summary }) => ({
       onProgress,
     });
     const tiles = res.patches === 1 ? 'the whole volume in one pass' : `${res.patches} patches of ${res.patchSize.join('x')}`;
-    process.stderr.write(`${id}: tfjs ${res.backend} backend, ${tiles}${res.failures.length ? ` (fell back: ${res.failures.join('; ')})` : ''}${poolFailure ? ` (${poolFailure})` : ''}\n`);
+    process.stderr.write(`${id}: tfjs ${res.backend} backend, ${tiles}${passes(res.mirrored)}${res.failures.length ? ` (fell back: ${res.failures.join('; ')})` : ''}${poolFailure ? ` (${poolFailure})` : ''}\n`);
     return res.chi;
   },
 }));

@@ -18,6 +18,8 @@ export interface MethodParams {
   overlap?: number;
   /** --backend (learned methods) */
   backend?: Backend;
+  /** --no-mirror turns this off: one pass per patch instead of two averaged (learned methods, model/mirrorAverage.ts) */
+  mirror?: boolean;
   /** --threads: worker threads sharing the patches (learned methods); default every core */
   threads?: number;
   /** --iterations, --tol (tv, ndi) */
@@ -40,12 +42,12 @@ export interface MethodParams {
 }
 
 export type MethodFlag =
-  | 'threshold' | 'lambda' | 'patch' | 'overlap' | 'backend' | 'threads'
+  | 'threshold' | 'lambda' | 'patch' | 'overlap' | 'backend' | 'threads' | 'no-mirror'
   | 'iterations' | 'tol' | 'magnitude' | 'tv-lambda' | 'edge-fraction' | 'nonlinear' | 'ndi-alpha' | 'ndi-beta' | 'step' | 'phase-scale';
 
 /** Every method-specific flag, for the check that refuses a flag the chosen method does not read. */
 export const METHOD_FLAGS: readonly MethodFlag[] = [
-  'threshold', 'lambda', 'patch', 'overlap', 'backend', 'threads',
+  'threshold', 'lambda', 'patch', 'overlap', 'backend', 'threads', 'no-mirror',
   'iterations', 'tol', 'magnitude', 'tv-lambda', 'edge-fraction', 'nonlinear', 'ndi-alpha', 'ndi-beta', 'step', 'phase-scale',
 ];
 

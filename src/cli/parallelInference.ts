@@ -9,6 +9,7 @@ import { availableParallelism, totalmem } from 'node:os';
 import { applyMask } from '../core/masking';
 import { withData, type Vec3, type Volume } from '../core/volume';
 import { choosePatch, DEFAULT_OVERLAP, sideInformation } from '../model/inferVolume';
+import { DEFAULT_MIRROR, mirrorPass } from '../model/mirrorAverage';
 import type { QsmModel } from '../model/loadModel';
 import { patchCount, runPatchesParallel, slabPlan, type SlabPlan } from '../model/parallelPatches';
 import type { BackendName } from '../model/startBackend';
@@ -21,12 +22,14 @@ export interface ParallelInferOptions {
   backend: BackendName;
   patch?: number;
   overlap?: number;
+  /** undefined = DEFAULT_MIRROR (model/mirrorAverage.ts) */
+  mirror?: boolean;
   mask?: Volume;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number, stage: string) => void;
 }
 
-export interface ParallelInferResult { chi: Volume; patches: number; patchSize: Vec3; workers: number; perWorker: number[] }
+export interface ParallelInferResult { chi: Volume; patches: number; patchSize: Vec3; workers: number; perWorker: number[]; mirrored: boolean }
 
 /** Threads when --threads is not given: every core this process may use. */
 export function defaultThreads(): number {
@@ -67,20 +70,22 @@ export function workersFor(model: QsmModel, field: Volume, threads: number, patc
 
 export async function inferVolumeParallel(model: QsmModel, field: Volume, b0Dir: Vec3, opts: ParallelInferOptions): Promise<ParallelInferResult> {
   const { meta } = model;
-  const side = meta.architecture === 'adaptive-unet' ? sideInformation(field.voxelSize, b0Dir) : undefined;
+  const adaptive = meta.architecture === 'adaptive-unet';
+  const side = adaptive ? sideInformation(field.voxelSize, b0Dir) : undefined;
+  const mirror = mirrorPass(opts.mirror ?? DEFAULT_MIRROR, adaptive, field.voxelSize, b0Dir);
   const patch = choosePatch(field.dims, meta.multiple, meta.baseChannels, opts.patch);
   const slabs = plan(model, field, opts.threads, opts.patch);
   const overlap = slabs ? slabs.overlap : opts.overlap ?? DEFAULT_OVERLAP;
   const workers = workersFor(model, field, opts.threads, opts.patch, opts.overlap);
   opts.onProgress?.(0, 1, `starting ${workers} workers`);
-  const nets = await startPatchPool(workers, { modelDir: opts.modelDir, side, backend: opts.backend, wasmDir: opts.wasmDir });
+  const nets = await startPatchPool(workers, { modelDir: opts.modelDir, side, mirror, backend: opts.backend, wasmDir: opts.wasmDir });
   try {
     const input = applyMask(field, opts.mask);
     const res = await runPatchesParallel(input.data, field.dims, {
       multiple: meta.multiple, patch, patchSize: slabs?.patchSize, overlap, nets, signal: opts.signal,
       onProgress: (done, total) => opts.onProgress?.(done, total, `inference (${opts.backend}, ${workers} workers)`),
     });
-    return { chi: applyMask(withData(field, res.data), opts.mask), patches: res.patches, patchSize: res.patchSize, workers, perWorker: res.perNet };
+    return { chi: applyMask(withData(field, res.data), opts.mask), patches: res.patches, patchSize: res.patchSize, workers, perWorker: res.perNet, mirrored: mirror !== undefined };
   } finally {
     for (const net of nets) net.dispose();
   }

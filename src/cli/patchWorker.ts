@@ -8,9 +8,10 @@ import * as tf from '@tensorflow/tfjs';
 import type { Vec3 } from '../core/volume';
 import { loadModel, readerModelFiles } from '../model/loadModel';
 import { startBackend, type BackendName } from '../model/startBackend';
-import { unetPatchNet } from '../model/unetPatchNet';
+import { learnedPatchNet } from '../model/unetPatchNet';
+import type { MirrorPass } from '../model/mirrorAverage';
 
-export interface PatchWorkerInit { modelDir: string; side?: number[]; backend: BackendName; wasmDir: string }
+export interface PatchWorkerInit { modelDir: string; side?: number[]; mirror?: MirrorPass; backend: BackendName; wasmDir: string }
 export type PatchWorkerRequest = { id: number; patch: Float32Array; size: Vec3 };
 export type PatchWorkerReply = { id: number; out: Float32Array } | { id: number; error: string } | { ready: true } | { startError: string };
 
@@ -20,7 +21,7 @@ const port = parentPort!;
 
 const net = (async () => {
   await startBackend(init.backend, { wasmPaths: init.wasmDir, wasmThreads: 1 });
-  return unetPatchNet(await loadModel(readerModelFiles(init.modelDir, readFile)), init.side, init.backend);
+  return learnedPatchNet(await loadModel(readerModelFiles(init.modelDir, readFile)), init.side, init.mirror, init.backend);
 })();
 net.then(() => port.postMessage({ ready: true } satisfies PatchWorkerReply), (e: Error) => port.postMessage({ startError: e.message ?? String(e) } satisfies PatchWorkerReply));
 

@@ -9,7 +9,8 @@ import { sideInfo } from '../core/acquisition';
 import type { QsmModel } from './loadModel';
 import type { BackendName } from './backend';
 import { runPatchwise } from './patchInference';
-import { unetPatchNet } from './unetPatchNet';
+import { learnedPatchNet } from './unetPatchNet';
+import { DEFAULT_MIRROR, mirrorPass } from './mirrorAverage';
 import type { KernelChoice } from './unet';
 import { activeDeviceLimits, patchProblem } from './memoryBudget';
 
@@ -30,6 +31,8 @@ export interface InferOptions {
   /** patch edge (voxels); 0 = whole volume; undefined = choosePatch */
   patch?: number;
   overlap?: number;
+  /** average each patch with a pass on its x-mirror image (mirrorAverage.ts); undefined = DEFAULT_MIRROR */
+  mirror?: boolean;
   mask?: Volume;
   order: BackendName[];
   start: (name: BackendName) => Promise<void>;
@@ -46,6 +49,8 @@ export interface InferResult {
   failures: string[];
   patches: number;
   patchSize: Vec3;
+  /** whether a mirror pass was averaged in */
+  mirrored: boolean;
 }
 
 /** s = (dx, dy, dz, bx, by, bz) with b normalised and sign-canonical (FORMAT.md, core/acquisition canonicalB0). */
@@ -67,7 +72,9 @@ export function choosePatch(dims: Vec3, multiple: number, baseChannels: number, 
 
 export async function inferVolume(model: QsmModel, field: Volume, b0Dir: Vec3, opts: InferOptions): Promise<InferResult> {
   const { meta } = model;
-  const side = meta.architecture === 'adaptive-unet' ? sideInformation(field.voxelSize, b0Dir) : undefined;
+  const adaptive = meta.architecture === 'adaptive-unet';
+  const side = adaptive ? sideInformation(field.voxelSize, b0Dir) : undefined;
+  const mirror = mirrorPass(opts.mirror ?? DEFAULT_MIRROR, adaptive, field.voxelSize, b0Dir);
   const input = applyMask(field, opts.mask);
   const res = await runPatchwise(input.data, field.dims, {
     multiple: meta.multiple,
@@ -75,7 +82,7 @@ export async function inferVolume(model: QsmModel, field: Volume, b0Dir: Vec3, o
     overlap: opts.overlap ?? DEFAULT_OVERLAP,
     order: opts.order,
     start: opts.start,
-    build: (backend) => unetPatchNet(model, side, backend, opts.kernels?.(backend)),
+    build: (backend) => learnedPatchNet(model, side, mirror, backend, opts.kernels?.(backend)),
     // a patch the backend cannot hold is refused before the weights go up (the next backend is tried)
     check: (backend, size) => patchProblem(backend, size, meta.baseChannels, meta.multiple, activeDeviceLimits()),
     signal: opts.signal,
@@ -83,5 +90,5 @@ export async function inferVolume(model: QsmModel, field: Volume, b0Dir: Vec3, o
     onBackend: opts.onBackend,
   });
   const chi = applyMask(withData(field, res.data), opts.mask);
-  return { chi, backend: res.backend, failures: res.failures, patches: res.patches, patchSize: res.patchSize };
+  return { chi, backend: res.backend, failures: res.failures, patches: res.patches, patchSize: res.patchSize, mirrored: mirror !== undefined };
 }

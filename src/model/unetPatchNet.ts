@@ -5,6 +5,7 @@ import type { QsmModel } from './loadModel';
 import type { PatchNet } from './patchInference';
 import { buildUNet, type KernelChoice } from './unet';
 import { kernelsFor } from './kernelChoice';
+import { mirrorAveragedNet, type MirrorPass } from './mirrorAverage';
 
 /** Builds on the active tfjs backend; `backend` picks the convolution implementations (kernelChoice.ts) unless `kernels` is given. */
 export function unetPatchNet(model: QsmModel, side: readonly number[] | undefined, backend: string, kernels?: KernelChoice): PatchNet {
@@ -21,4 +22,11 @@ export function unetPatchNet(model: QsmModel, side: readonly number[] | undefine
     },
     dispose: () => net.dispose(),
   };
+}
+
+/** unetPatchNet, mirror-averaged when a mirror pass is given (mirrorAverage.ts); a net without b is reused for it. */
+export function learnedPatchNet(model: QsmModel, side: readonly number[] | undefined, mirror: MirrorPass | undefined, backend: string, kernels?: KernelChoice): PatchNet {
+  const plain = unetPatchNet(model, side, backend, kernels);
+  if (!mirror) return plain;
+  return mirrorAveragedNet(plain, mirror.side ? unetPatchNet(model, mirror.side, backend, kernels) : plain);
 }

@@ -55,7 +55,7 @@ export function methodSettingsKey(method: MethodId, params: MethodParams, mode: 
   const weighted = !!params.magnitudeWeighting;
   if (method === 'tv') return JSON.stringify(['tv', params.tvLambda ?? TV_DEFAULTS.lambda, params.tvIterations ?? TV_DEFAULTS.maxIter, params.tvTol ?? TV_DEFAULTS.tol, weighted]);
   if (method === 'ndi') return JSON.stringify(['ndi', params.ndiBeta ?? NDI_DEFAULTS.beta, params.ndiIterations ?? NDI_DEFAULTS.maxIter, params.ndiTol ?? NDI_DEFAULTS.tol, weighted]);
-  return JSON.stringify([method, params.patch, params.overlap]);
+  return JSON.stringify([method, params.patch, params.overlap, params.mirror !== false]);
 }
 
 /** How the result shows its lambda: `λ = 0.035 mm² (L-curve corner)`, `λ = 0.05 mm² (fixed)`. */

@@ -94,6 +94,7 @@ async function run(msg: StartMsg, signal: AbortSignal): Promise<{ chi: Volume; b
   const res = await inferVolume(m, msg.field, msg.b0Dir, {
     patch: msg.params.patch,
     overlap: msg.params.overlap,
+    mirror: msg.params.mirror,
     mask: msg.mask,
     order: backendOrder(choice, BROWSER_BACKENDS, slow),
     start,

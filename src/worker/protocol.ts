@@ -26,6 +26,8 @@ export interface MethodParams {
   patch?: number;
   /** fraction of a patch shared with its neighbour, 0..0.75 */
   overlap?: number;
+  /** false: one pass per patch instead of two averaged (model/mirrorAverage.ts); undefined = on */
+  mirror?: boolean;
 }
 
 export type ToWorker =

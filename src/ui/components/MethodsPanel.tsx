@@ -230,6 +230,13 @@ export function MethodsPanel(p: Props) {
               onChange={(e) => p.onParams({ ...p.params, overlap: num(e.target.value) })} />
           </label>
         </div>
+        <label className="check small">
+          <input type="checkbox" data-testid="mirror" checked={p.params.mirror !== false} disabled={p.running}
+            onChange={(e) => p.onParams({ ...p.params, mirror: e.target.checked })} />
+          <span title="each patch also runs mirrored left-right (B0 mirrored with it) and the two answers are averaged: the same physics, a lower error, twice the time">
+            average with the mirrored pass (twice the time)
+          </span>
+        </label>
       </fieldset>
       <div className="run-row">
         <button type="button" className="primary" data-testid="run-button" onClick={p.onRun} disabled={!p.canRun || p.running}>
