@@ -139,6 +139,11 @@ def validation_section(doc, model_id):
                + (f" ({', '.join(better)})" if better else "") + "."
                + ("" if len(better) == len(mine) else " With this CPU training budget the network does not "
                   "replace the classical baseline everywhere; more training is the next step."))
+    mirrored = doc["results"].get(f"{model_id}+mirror")
+    if mirrored:
+        bm = [c for c in mirrored if c in tkd and mirrored[c]["nrmse"] < tkd[c]["nrmse"]]
+        verdict += (f" Mirror-averaged ({model_id}+mirror, what the workbench and `qsm invert` run by default): "
+                    f"below TKD's on {len(bm)} of {len(mirrored)}" + (f" ({', '.join(bm)})" if bm else "") + ".")
     L += [markdown_table(doc, methods + others), "", "**Verdict (computed from the table):** " + verdict, ""]
     L += ["- " + c for c in compare_sentences(doc, model_id)]
     w = doc.get("wrong_b0", {}).get(model_id)

@@ -15,12 +15,16 @@ END = "<!-- /data-consistency -->"
 
 def section(doc, model_id, command=None):
     r = doc["results"]
-    rows = [("network alone", model_id), ("+ DC, masked (default)", f"{model_id}+dc"),
-            ("+ DC, closed form", f"{model_id}+dc-closed"), ("TKD", "tkd")]
+    # with mirror rows (evaluate.py since session 15) the defaults are the mirror-averaged net and DC on it
+    base = f"{model_id}+mirror" if f"{model_id}+mirror" in r else model_id
+    rows = [("network alone, one pass", model_id)] + ([("mirror-averaged (default)", base)] if base != model_id else []) + [
+        ("+ DC, masked (default)", f"{base}+dc"), ("+ DC, closed form", f"{base}+dc-closed"), ("TKD", "tkd")]
     cases = [c for c in doc["cases"] if c.startswith("brain/")] + [c for c in doc["cases"] if not c.startswith("brain/")]
     L = [BEGIN, "## With data consistency (held-out data)", "",
          "The network's map made consistent with the field (`qsm invert --dc`; DESIGN.md, data consistency): "
-         "the masked form trusts the field inside the mask only (conjugate gradients), the closed form takes the "
+         + ("DC is applied to the mirror-averaged map (each patch averaged with its pass mirrored along voxel x, "
+            "src/model/mirrorAverage.ts), as the workbench and `qsm invert` do by default. " if base != model_id else "")
+         + "The masked form trusts the field inside the mask only (conjugate gradients), the closed form takes the "
          "unmeasured field outside the mask for zeros. Lambdas are the engine's defaults, chosen on training anatomy "
          "only (`training/dc_lambda.py`). NRMSE % (SSIM; bias, the mean error inside the mask in ppm, which the field "
          "cannot correct since D(0) = 0):", "",
@@ -33,8 +37,8 @@ def section(doc, model_id, command=None):
             b = f"; {v['bias']:+.4f}" if v and "bias" in v else ""
             cells.append(f"{v['nrmse']:.1f} ({v['ssim']:.3f}{b})" if v else "-")
         L.append(f"| {c} ({doc['cases'][c]['label']}) | " + " | ".join(cells) + " |")
-    lam = next((v.get("dc_lambda") for v in r.get(f"{model_id}+dc", {}).values()), None)
-    lam_c = next((v.get("dc_lambda") for v in r.get(f"{model_id}+dc-closed", {}).values()), None)
+    lam = next((v.get("dc_lambda") for v in r.get(f"{base}+dc", {}).values()), None)
+    lam_c = next((v.get("dc_lambda") for v in r.get(f"{base}+dc-closed", {}).values()), None)
     L += ["", f"Masked lambda {lam}, closed-form lambda {lam_c}. Evaluated {doc['utc']}"
           + (f" by `{command}`." if command else "."), END]
     return "\n".join(L)

@@ -78,3 +78,23 @@ def test_refresh_validation_replaces_only_the_validation_section(tmp_path):
     assert "old table" not in text and "stages" in text and text.count(VALIDATION_HEADING) == 1
     assert "| brain | axial | m | 45.0 |" in text and "NRMSE below TKD's on 1 of 1 held-out cases" in text
     assert text.index(VALIDATION_HEADING) < text.index("| brain | axial | m |") < text.index(LAST_VALIDATION)
+
+
+def test_cards_put_the_mirror_averaged_default_beside_the_single_pass():
+    import card_dc
+    from card import validation_section
+    case = {"ssim": 0.5, "psnr": 30.0, "hfen": 40.0, "slope": 0.9, "r2": 0.8}
+    doc = {"utc": "T", "cases": {"brain/axial": {"label": "axial", "noise_ppm": 0.002},
+                                 "brain/tilted": {"label": "tilted", "noise_ppm": 0.002}},
+           "results": {"tkd": {"brain/axial": case | {"nrmse": 50.0}, "brain/tilted": case | {"nrmse": 50.0}},
+                       "m": {"brain/axial": case | {"nrmse": 51.0}, "brain/tilted": case | {"nrmse": 55.0}},
+                       "m+mirror": {"brain/axial": case | {"nrmse": 49.0}, "brain/tilted": case | {"nrmse": 53.0}},
+                       "m+mirror+dc": {"brain/axial": case | {"nrmse": 36.0, "dc_lambda": 0.01},
+                                       "brain/tilted": case | {"nrmse": 37.0, "dc_lambda": 0.01}},
+                       "m+mirror+dc-closed": {"brain/axial": case | {"nrmse": 38.0}, "brain/tilted": case | {"nrmse": 39.0}}}}
+    text = "\n".join(validation_section(doc, "m"))
+    assert "NRMSE below TKD's on 0 of 2 held-out cases." in text
+    assert "Mirror-averaged (m+mirror, what the workbench and `qsm invert` run by default): below TKD's on 1 of 2 (brain/axial)." in text
+    dc = card_dc.section(doc, "m")
+    assert "| brain/axial (axial) | 51.0 (0.500) | 49.0 (0.500) | 36.0 (0.500) | 38.0 (0.500) | 50.0 (0.500) |" in dc
+    assert "Masked lambda 0.01" in dc and "mirror-averaged (default)" in dc

@@ -1,0 +1,39 @@
+"""mirror_check.py on a small box: training subjects only, and each mirror image answers the same problem."""
+import os
+
+import numpy as np
+import pytest
+
+import brain_phantom as bp
+import colin_phantom
+import mirror_check
+from dipole import tkd
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TL = os.path.join(ROOT, "models", "adaptive-unet-tl")
+pytestmark = pytest.mark.skipif(not (os.path.exists(os.path.join(bp.DATA, bp.FS_FILE)) and colin_phantom.available()
+                                     and os.path.exists(os.path.join(TL, "weights.bin"))), reason="anatomy or model absent")
+
+
+def test_scores_every_mirror_on_the_training_subjects_only(monkeypatch):
+    def forbidden(*a, **k):
+        raise AssertionError("mirror_check must use the training subjects only")
+
+    for name in ("mni_phantom", "flair_phantom"):
+        monkeypatch.setattr(bp, name, forbidden)
+    rows = mirror_check.run(TL, subjects=("fs",), box_mm=(48.0, 48.0, 48.0))
+    assert set(rows) == {"fs/axial", "fs/tilted"}
+    for r in rows.values():
+        assert len(r["flips"]) == 8 and all(10 < v < 150 for v in r["flips"])
+        assert len(set(np.round(r["flips"], 3))) > 1  # a network is not exactly mirror-equivariant
+        assert {"mean x", "mean x,y", "mean x,y,z"} <= set(r)
+
+
+def test_an_exactly_equivariant_inversion_gives_the_same_map_on_every_mirror(monkeypatch):
+    monkeypatch.setattr(mirror_check, "infer_once", lambda m, q, f, vs, b: tkd(f, vs, b))
+    rng = np.random.default_rng(0)
+    g = np.stack(np.meshgrid(*[np.arange(n) for n in (20, 18, 16)], indexing="ij"), -1)
+    field = sum(a * np.exp(-((g - c) ** 2).sum(-1) / 3) for a, c in zip(rng.normal(size=5), 4 + rng.random((5, 3)) * [12, 10, 8]))
+    ests = mirror_check.mirrored_estimates(None, None, field, np.array([1.0, 1.0, 2.0]), np.array([0.36, 0.21, 0.91]))
+    for e in ests[1:]:
+        assert np.linalg.norm(e - ests[0]) / np.linalg.norm(ests[0]) < 1e-3
