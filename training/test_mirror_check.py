@@ -27,6 +27,7 @@ def test_scores_every_mirror_on_the_training_subjects_only(monkeypatch):
         assert len(r["flips"]) == 8 and all(10 < v < 150 for v in r["flips"])
         assert len(set(np.round(r["flips"], 3))) > 1  # a network is not exactly mirror-equivariant
         assert {"mean x", "mean x,y", "mean x,y,z"} <= set(r)
+        assert len(r["orders"]) == 6 and r["orders"][0] == r["flips"][0]  # the stored order (x, y, z) is the plain pass
 
 
 def test_an_exactly_equivariant_inversion_gives_the_same_map_on_every_mirror(monkeypatch):

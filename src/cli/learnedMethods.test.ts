@@ -7,6 +7,7 @@ import { mkdtempSync, cpSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { mirrorB0X, mirrorVolumeX } from '../core/mirror';
+import { reorientData, reorientDirection, reorientVolume, type AxisPlan } from '../core/orientation';
 import { makeVolume, type Vec3 } from '../core/volume';
 import { relativeError } from '../model/relativeError';
 import type { MethodEntry } from './methodTypes';
@@ -55,6 +56,25 @@ describe('learned methods', () => {
     // the second pass is a different answer (the test can fail), and progress still reaches the end
     expect(relativeError(plain.data, want)).toBeGreaterThan(1e-3);
     expect(progress).toContain(1);
+  });
+
+  it('inverts a volume stored in another orientation on the grid it came in, as it inverts the RAS copy', async () => {
+    const spec = JSON.parse(readFileSync(path.join(fixture, 'parity.json'), 'utf8')) as { shape: number[]; sideInfo: number[] };
+    const [nz, ny, nx] = spec.shape;
+    const ras = makeVolume([nx, ny, nz], [1, 1.2, 2], undefined, f32('parity-input.bin'));
+    const b: Vec3 = [0.36, 0.21, 0.91];
+    const m = methods.find((x) => x.id === 'adaptive-unet-tl')!;
+    const want = await m.run(ras, b, { patch: 32, backend: 'wasm' }, () => {});
+    // stored as sagittal slices, one axis reversed: the field, its grid and b all say so
+    const plan: AxisPlan = { from: [1, 2, 0], flip: [false, true, false] };
+    const stored = reorientVolume(ras, plan);
+    const got = await m.run(stored, reorientDirection(b, plan), { patch: 32, backend: 'wasm' }, () => {});
+    expect(got.dims).toEqual(stored.dims);
+    expect(got.affine).toEqual(stored.affine);
+    expect(relativeError(got.data, reorientData(want.data, want.dims, plan))).toBeLessThan(1e-6);
+    // and the net does care how the brain is turned: the stored grid as if it were RAS gives another map
+    const asIfRas = await m.run({ ...stored, affine: makeVolume(stored.dims, stored.voxelSize).affine }, reorientDirection(b, plan), { patch: 32, backend: 'wasm' }, () => {});
+    expect(relativeError(asIfRas.data, got.data)).toBeGreaterThan(1e-2);
   });
 
   it('says which model is missing', async () => {

@@ -27,8 +27,9 @@ const LEARNED: { id: string; summary: string }[] = [
 tf.enableProdMode();
 
 /** what the stderr line says about mirror averaging (model/mirrorAverage.ts) */
-function passes(mirrored: boolean): string {
-  return mirrored ? ', each averaged with its x-mirror pass (--no-mirror: one pass)' : ', one pass';
+function passes(mirrored: boolean, storedAs: string): string {
+  const turned = storedAs === 'RAS' ? '' : `, voxel axes ${storedAs} turned to RAS for the net and back`;
+  return (mirrored ? ', each averaged with its x-mirror pass (--no-mirror: one pass)' : ', one pass') + turned;
 }
 
 const loaded = new Map<string, Promise<QsmModel>>();
@@ -62,7 +63,7 @@ export const learnedMethods: MethodEntry[] = LEARNED.map(({ id, summary }) => ({
           modelDir: modelDir(id), wasmDir, threads: p.threads ?? defaultThreads(), backend: order[0],
           patch: p.patch, overlap: p.overlap, mirror: p.mirror, mask: p.mask, signal: p.signal, onProgress,
         });
-        process.stderr.write(`${id}: tfjs ${order[0]} backend on ${res.workers} worker threads (${res.perWorker.join(' + ')} patches), ${res.patches} patches of ${res.patchSize.join('x')}${passes(res.mirrored)}\n`);
+        process.stderr.write(`${id}: tfjs ${order[0]} backend on ${res.workers} worker threads (${res.perWorker.join(' + ')} patches), ${res.patches} patches of ${res.patchSize.join('x')}${passes(res.mirrored, res.storedAs)}\n`);
         return res.chi;
       } catch (e) {
         if (p.signal?.aborted) throw e;
@@ -80,7 +81,7 @@ export const learnedMethods: MethodEntry[] = LEARNED.map(({ id, summary }) => ({
       onProgress,
     });
     const tiles = res.patches === 1 ? 'the whole volume in one pass' : `${res.patches} patches of ${res.patchSize.join('x')}`;
-    process.stderr.write(`${id}: tfjs ${res.backend} backend, ${tiles}${passes(res.mirrored)}${res.failures.length ? ` (fell back: ${res.failures.join('; ')})` : ''}${poolFailure ? ` (${poolFailure})` : ''}\n`);
+    process.stderr.write(`${id}: tfjs ${res.backend} backend, ${tiles}${passes(res.mirrored, res.storedAs)}${res.failures.length ? ` (fell back: ${res.failures.join('; ')})` : ''}${poolFailure ? ` (${poolFailure})` : ''}\n`);
     return res.chi;
   },
 }));

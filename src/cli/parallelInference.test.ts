@@ -7,7 +7,8 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { makeVolume, type Vec3 } from '../core/volume';
+import { reorientData, reorientDirection, reorientVolume, type AxisPlan } from '../core/orientation';
+import { makeVolume, type Vec3, type Volume } from '../core/volume';
 import { writeNifti } from '../io/writeNifti';
 import { seededValues } from '../model/testUtils';
 import type { MethodEntry } from './methodTypes';
@@ -27,12 +28,12 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function invert(threads: number): Promise<{ chi: Float32Array; stderr: string }> {
+async function invert(threads: number, input: Volume = field, b0: Vec3 = [0.2, 0, 1]): Promise<{ chi: Float32Array; stderr: string }> {
   const lines: string[] = [];
   const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (lines.push(String(s)), true));
   try {
     const m = methods.find((x) => x.id === 'adaptive-unet-tl')!;
-    const chi = await m.run(field, [0.2, 0, 1], { patch: 32, overlap: 0.25, backend: 'wasm', threads }, () => {});
+    const chi = await m.run(input, b0, { patch: 32, overlap: 0.25, backend: 'wasm', threads }, () => {});
     return { chi: chi.data, stderr: lines.join('') };
   } finally {
     spy.mockRestore();
@@ -53,6 +54,15 @@ describe('learned methods on worker threads', () => {
     }
     expect(den).toBeGreaterThan(0);
     expect(Math.sqrt(num / den)).toBeLessThan(1e-6);
+  }, 120_000);
+
+  it('turns a field stored LPS to RAS for the workers and puts the map back', async () => {
+    const plan: AxisPlan = { from: [0, 1, 2], flip: [true, true, false] };
+    const one = await invert(1);
+    const two = await invert(2, reorientVolume(field, plan), reorientDirection([0.2, 0, 1], plan));
+    expect(two.stderr).toMatch(/on 2 worker threads .*voxel axes LPS turned to RAS/);
+    const want = reorientData(one.chi, dims, plan);
+    expect(Array.from(two.chi).every((v, i) => Math.abs(v - want[i]) <= 1e-6 * (1 + Math.abs(want[i])))).toBe(true);
   }, 120_000);
 
   it('--threads is a positive integer, for learned methods only', async () => {

@@ -10,6 +10,7 @@ import { applyMask } from '../core/masking';
 import { withData, type Vec3, type Volume } from '../core/volume';
 import { choosePatch, DEFAULT_OVERLAP, sideInformation } from '../model/inferVolume';
 import { DEFAULT_MIRROR, mirrorPass } from '../model/mirrorAverage';
+import { inTrainingOrientation } from '../model/trainingOrientation';
 import type { QsmModel } from '../model/loadModel';
 import { patchCount, runPatchesParallel, slabPlan, type SlabPlan } from '../model/parallelPatches';
 import type { BackendName } from '../model/startBackend';
@@ -29,7 +30,7 @@ export interface ParallelInferOptions {
   onProgress?: (done: number, total: number, stage: string) => void;
 }
 
-export interface ParallelInferResult { chi: Volume; patches: number; patchSize: Vec3; workers: number; perWorker: number[]; mirrored: boolean }
+export interface ParallelInferResult { chi: Volume; patches: number; patchSize: Vec3; workers: number; perWorker: number[]; mirrored: boolean; storedAs: string }
 
 /** Threads when --threads is not given: every core this process may use. */
 export function defaultThreads(): number {
@@ -69,6 +70,11 @@ export function workersFor(model: QsmModel, field: Volume, threads: number, patc
 }
 
 export async function inferVolumeParallel(model: QsmModel, field: Volume, b0Dir: Vec3, opts: ParallelInferOptions): Promise<ParallelInferResult> {
+  // the workers are started for the reoriented grid: its dims decide the slabs
+  return inTrainingOrientation(field, b0Dir, opts.mask, (f, b, mask) => inferAsStoredParallel(model, f, b, { ...opts, mask }));
+}
+
+async function inferAsStoredParallel(model: QsmModel, field: Volume, b0Dir: Vec3, opts: ParallelInferOptions): Promise<Omit<ParallelInferResult, 'storedAs'>> {
   const { meta } = model;
   const adaptive = meta.architecture === 'adaptive-unet';
   const side = adaptive ? sideInformation(field.voxelSize, b0Dir) : undefined;

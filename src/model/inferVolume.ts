@@ -11,6 +11,7 @@ import type { BackendName } from './backend';
 import { runPatchwise } from './patchInference';
 import { learnedPatchNet } from './unetPatchNet';
 import { DEFAULT_MIRROR, mirrorPass } from './mirrorAverage';
+import { inTrainingOrientation } from './trainingOrientation';
 import type { KernelChoice } from './unet';
 import { activeDeviceLimits, patchProblem } from './memoryBudget';
 
@@ -51,6 +52,8 @@ export interface InferResult {
   patchSize: Vec3;
   /** whether a mirror pass was averaged in */
   mirrored: boolean;
+  /** the input's voxel axes as orientation letters ("RAS" unless it had to be turned for the net) */
+  storedAs: string;
 }
 
 /** s = (dx, dy, dz, bx, by, bz) with b normalised and sign-canonical (FORMAT.md, core/acquisition canonicalB0). */
@@ -71,6 +74,11 @@ export function choosePatch(dims: Vec3, multiple: number, baseChannels: number, 
 }
 
 export async function inferVolume(model: QsmModel, field: Volume, b0Dir: Vec3, opts: InferOptions): Promise<InferResult> {
+  return inTrainingOrientation(field, b0Dir, opts.mask, (f, b, mask) => inferAsStored(model, f, b, { ...opts, mask }));
+}
+
+/** inferVolume on the grid as given (already in the training orientation). */
+async function inferAsStored(model: QsmModel, field: Volume, b0Dir: Vec3, opts: InferOptions): Promise<Omit<InferResult, 'storedAs'>> {
   const { meta } = model;
   const adaptive = meta.architecture === 'adaptive-unet';
   const side = adaptive ? sideInformation(field.voxelSize, b0Dir) : undefined;
