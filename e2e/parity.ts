@@ -52,7 +52,7 @@ async function runParity(method: MethodId, preferred?: BackendName): Promise<Par
   const msg: ToWorker = {
     type: 'start', runId: 'parity', method, b0Dir,
     field: { data: input, dims: [nx, ny, nz], voxelSize, affine },
-    params: { patch: 0 },
+    params: { patch: 0, mirror: false }, // one pass: what PyTorch's parity output is
   };
   if (preferred) worker.postMessage({ type: 'backend', preferred } satisfies ToWorker);
   worker.postMessage(msg, [input.buffer]);
