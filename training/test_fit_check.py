@@ -1,26 +1,17 @@
 """fit_check.py on a small box: it scores TKD and a model on each training subject and acquisition."""
-import os
 
 import numpy as np
-import pytest
 
 import brain_phantom as bp
-import colin_phantom
+from conftest import COMMITTED_TL, needs_training_subjects_and_tl
 import fit_check
 from dipole import forward_field
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TL = os.path.join(ROOT, "models", "adaptive-unet-tl")
-pytestmark = pytest.mark.skipif(not (os.path.exists(os.path.join(bp.DATA, bp.FS_FILE)) and colin_phantom.available()
-                                     and os.path.exists(os.path.join(TL, "weights.bin"))), reason="anatomy or model absent")
+TL = COMMITTED_TL
+pytestmark = needs_training_subjects_and_tl
 
 
-def test_scores_tkd_and_the_model_on_each_training_subject(monkeypatch):
-    def forbidden(*a, **k):
-        raise AssertionError("fit_check must use the training subjects only")
-
-    for name in ("mni_phantom", "flair_phantom"):
-        monkeypatch.setattr(bp, name, forbidden)
+def test_scores_tkd_and_the_model_on_each_training_subject(held_out_brains_forbidden):
     rows = fit_check.run([TL], box_mm=(48.0, 48.0, 48.0))
     assert set(rows) == {f"{s}/{a}" for s in bp.SUBJECTS for a in fit_check.ACQUISITIONS}
     for row in rows.values():

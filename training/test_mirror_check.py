@@ -1,26 +1,15 @@
 """mirror_check.py on a small box: training subjects only, and each mirror image answers the same problem."""
-import os
-
 import numpy as np
-import pytest
 
-import brain_phantom as bp
-import colin_phantom
+from conftest import COMMITTED_TL, needs_training_subjects_and_tl
 import mirror_check
 from dipole import tkd
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TL = os.path.join(ROOT, "models", "adaptive-unet-tl")
-pytestmark = pytest.mark.skipif(not (os.path.exists(os.path.join(bp.DATA, bp.FS_FILE)) and colin_phantom.available()
-                                     and os.path.exists(os.path.join(TL, "weights.bin"))), reason="anatomy or model absent")
+TL = COMMITTED_TL
+pytestmark = needs_training_subjects_and_tl
 
 
-def test_scores_every_mirror_on_the_training_subjects_only(monkeypatch):
-    def forbidden(*a, **k):
-        raise AssertionError("mirror_check must use the training subjects only")
-
-    for name in ("mni_phantom", "flair_phantom"):
-        monkeypatch.setattr(bp, name, forbidden)
+def test_scores_every_mirror_on_the_training_subjects_only(held_out_brains_forbidden):
     rows = mirror_check.run(TL, subjects=("fs",), box_mm=(48.0, 48.0, 48.0))
     assert set(rows) == {"fs/axial", "fs/tilted"}
     for r in rows.values():
