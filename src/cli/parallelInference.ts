@@ -8,8 +8,7 @@
 import { availableParallelism, totalmem } from 'node:os';
 import { applyMask } from '../core/masking';
 import { withData, type Vec3, type Volume } from '../core/volume';
-import { choosePatch, DEFAULT_OVERLAP, sideInformation } from '../model/inferVolume';
-import { DEFAULT_MIRROR, mirrorPass } from '../model/mirrorAverage';
+import { choosePatch, DEFAULT_OVERLAP, netInputs } from '../model/inferVolume';
 import { inTrainingOrientation } from '../model/trainingOrientation';
 import type { QsmModel } from '../model/loadModel';
 import { patchCount, runPatchesParallel, slabPlan, type SlabPlan } from '../model/parallelPatches';
@@ -23,7 +22,7 @@ export interface ParallelInferOptions {
   backend: BackendName;
   patch?: number;
   overlap?: number;
-  /** undefined = DEFAULT_MIRROR (model/mirrorAverage.ts) */
+  /** undefined = on (model/mirrorAverage.ts DEFAULT_MIRROR) */
   mirror?: boolean;
   mask?: Volume;
   signal?: AbortSignal;
@@ -76,9 +75,7 @@ export async function inferVolumeParallel(model: QsmModel, field: Volume, b0Dir:
 
 async function inferAsStoredParallel(model: QsmModel, field: Volume, b0Dir: Vec3, opts: ParallelInferOptions): Promise<Omit<ParallelInferResult, 'storedAs'>> {
   const { meta } = model;
-  const adaptive = meta.architecture === 'adaptive-unet';
-  const side = adaptive ? sideInformation(field.voxelSize, b0Dir) : undefined;
-  const mirror = mirrorPass(opts.mirror ?? DEFAULT_MIRROR, adaptive, field.voxelSize, b0Dir);
+  const { side, mirror } = netInputs(model, field.voxelSize, b0Dir, opts.mirror);
   const patch = choosePatch(field.dims, meta.multiple, meta.baseChannels, opts.patch);
   const slabs = plan(model, field, opts.threads, opts.patch);
   const overlap = slabs ? slabs.overlap : opts.overlap ?? DEFAULT_OVERLAP;

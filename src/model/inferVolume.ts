@@ -10,7 +10,7 @@ import type { QsmModel } from './loadModel';
 import type { BackendName } from './backend';
 import { runPatchwise } from './patchInference';
 import { learnedPatchNet } from './unetPatchNet';
-import { DEFAULT_MIRROR, mirrorPass } from './mirrorAverage';
+import { DEFAULT_MIRROR, mirrorPass, type MirrorPass } from './mirrorAverage';
 import { inTrainingOrientation } from './trainingOrientation';
 import type { KernelChoice } from './unet';
 import { activeDeviceLimits, patchProblem } from './memoryBudget';
@@ -56,6 +56,15 @@ export interface InferResult {
   storedAs: string;
 }
 
+/**
+ * What a pass of `model` over a grid with this voxel size and B0 is built with: the side information (adaptive
+ * nets only) and the mirror pass, if any (mirrorAverage.ts). Shared by this thread's and the CLI's pooled inference.
+ */
+export function netInputs(model: QsmModel, voxelSize: Vec3, b0Dir: Vec3, mirror = DEFAULT_MIRROR): { side?: number[]; mirror?: MirrorPass } {
+  const adaptive = model.meta.architecture === 'adaptive-unet';
+  return { side: adaptive ? sideInformation(voxelSize, b0Dir) : undefined, mirror: mirrorPass(mirror, adaptive, voxelSize, b0Dir) };
+}
+
 /** s = (dx, dy, dz, bx, by, bz) with b normalised and sign-canonical (FORMAT.md, core/acquisition canonicalB0). */
 export function sideInformation(voxelSize: Vec3, b0Dir: Vec3): number[] {
   return sideInfo({ voxelSize, b0Dir });
@@ -80,9 +89,7 @@ export async function inferVolume(model: QsmModel, field: Volume, b0Dir: Vec3, o
 /** inferVolume on the grid as given (already in the training orientation). */
 async function inferAsStored(model: QsmModel, field: Volume, b0Dir: Vec3, opts: InferOptions): Promise<Omit<InferResult, 'storedAs'>> {
   const { meta } = model;
-  const adaptive = meta.architecture === 'adaptive-unet';
-  const side = adaptive ? sideInformation(field.voxelSize, b0Dir) : undefined;
-  const mirror = mirrorPass(opts.mirror ?? DEFAULT_MIRROR, adaptive, field.voxelSize, b0Dir);
+  const { side, mirror } = netInputs(model, field.voxelSize, b0Dir, opts.mirror);
   const input = applyMask(field, opts.mask);
   const res = await runPatchwise(input.data, field.dims, {
     multiple: meta.multiple,
