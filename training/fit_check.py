@@ -6,6 +6,12 @@ A network that loses to TKD on the held-out brains but beats it here has learned
 not more data, is what it needs). Session 14 found the second (training/README.md).
 
   /usr/bin/python3 training/fit_check.py --model models/adaptive-unet-tl [--model DIR ...] [--threads 2]
+      [--phantoms N] [--mirror]
+
+It is also the validation set for choosing between candidate networks (e.g. which weight soup to keep, session
+16): more phantoms per subject (--phantoms) make the choice less a matter of one phantom's luck, and --mirror scores
+them as the product runs them (mirror-averaged). A "mean" row averages every case. Models are named by their id, or
+by their directory where two share an id (candidates exported under the id they would ship as).
 """
 import argparse
 import os
@@ -24,18 +30,28 @@ from metrics import all_metrics  # noqa: E402
 PHANTOM_SEED = 777  # not a seed any training stream draws phantoms with (those come from the run seeds' streams)
 
 
-def run(model_dirs, subjects=bp.SUBJECTS, box_mm=BRAIN_BOX_MM, seed=4242):
-    """{case: {method: nrmse %}} for each training subject x acquisition; method "tkd" and each model's id."""
+def model_names(model_dirs, ids):
+    """Each model's column name: its id, or its directory's path where ids repeat."""
+    return [i if ids.count(i) == 1 else os.path.normpath(d) for d, i in zip(model_dirs, ids)]
+
+
+def run(model_dirs, subjects=bp.SUBJECTS, box_mm=BRAIN_BOX_MM, seed=4242, phantoms=1, mirror=False):
+    """{case: {method: nrmse %}} for each training subject x phantom x acquisition, and "mean" over the cases;
+    method "tkd" and each model (model_names). Phantom j of subject i is drawn with seed PHANTOM_SEED + i + 1000 j,
+    so the first phantom is the one earlier sessions scored."""
     models = [load_export(d) for d in model_dirs]
+    names = model_names(model_dirs, [q["id"] for _, q in models])
     rows = {}
     for i, (name, make) in enumerate(zip(subjects, bp.subject_phantoms(subjects))):
-        ph = make(np.random.default_rng(PHANTOM_SEED + i))
-        for an, acq in ACQUISITIONS.items():
-            chi, field, mask, vs, b0 = brain_case(acq, seed, lambda: ph, box_mm)
-            row = {"tkd": all_metrics(tkd(field, vs, b0) * mask, chi, mask)["nrmse"]}
-            for m, q in models:
-                row[q["id"]] = all_metrics(infer(m, q, field, vs, b0) * mask, chi, mask)["nrmse"]
-            rows[f"{name}/{an}"] = row
+        for j in range(phantoms):
+            ph = make(np.random.default_rng(PHANTOM_SEED + i + 1000 * j))
+            for an, acq in ACQUISITIONS.items():
+                chi, field, mask, vs, b0 = brain_case(acq, seed, lambda: ph, box_mm)
+                row = {"tkd": all_metrics(tkd(field, vs, b0) * mask, chi, mask)["nrmse"]}
+                for (m, q), col in zip(models, names):
+                    row[col] = all_metrics(infer(m, q, field, vs, b0, mirror=mirror) * mask, chi, mask)["nrmse"]
+                rows[f"{name}/{an}" if phantoms == 1 else f"{name}{j}/{an}"] = row
+    rows["mean"] = {k: float(np.mean([r[k] for r in rows.values()])) for k in next(iter(rows.values()))}
     return rows
 
 
@@ -43,9 +59,11 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", action="append", required=True, help="exported model directory (repeatable)")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--phantoms", type=int, default=1, help="random phantoms per training subject (1)")
+    ap.add_argument("--mirror", action="store_true", help="score mirror-averaged inference, as the product runs it")
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
-    for case, row in run(a.model).items():
+    for case, row in run(a.model, phantoms=a.phantoms, mirror=a.mirror).items():
         print(f"{case}: " + ", ".join(f"{k} {v:.1f} %" for k, v in row.items()), flush=True)
 
 

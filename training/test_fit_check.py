@@ -13,7 +13,8 @@ pytestmark = needs_training_subjects_and_tl
 
 def test_scores_tkd_and_the_model_on_each_training_subject(held_out_brains_forbidden):
     rows = fit_check.run([TL], box_mm=(48.0, 48.0, 48.0))
-    assert set(rows) == {f"{s}/{a}" for s in bp.SUBJECTS for a in fit_check.ACQUISITIONS}
+    assert set(rows) == {f"{s}/{a}" for s in bp.SUBJECTS for a in fit_check.ACQUISITIONS} | {"mean"}
+    assert np.isclose(rows["mean"]["tkd"], np.mean([r["tkd"] for c, r in rows.items() if c != "mean"]))
     for row in rows.values():
         assert set(row) == {"tkd", "adaptive-unet-tl"}
         assert 10 < row["tkd"] < 100 and 10 < row["adaptive-unet-tl"] < 150  # both are estimates, neither is exact
@@ -29,3 +30,22 @@ def test_tkd_score_is_tkd_of_the_simulated_field():
     from metrics import all_metrics
 
     assert np.isclose(got, all_metrics(fit_check.tkd(field, vs, b0) * mask, chi, mask)["nrmse"])
+
+
+def test_more_phantoms_and_candidates_that_share_an_id(held_out_brains_forbidden, tmp_path):
+    # a copy of the model under its id: both named by directory and scored alike; phantom 0 is the one-phantom case
+    import os
+    import shutil
+
+    copy = str(tmp_path / "copy")
+    shutil.copytree(TL, copy)
+    rows = fit_check.run([TL, copy], subjects=("fs",), box_mm=(48.0, 48.0, 48.0), phantoms=2)
+    assert set(rows) == {"fs0/axial", "fs0/tilted", "fs1/axial", "fs1/tilted", "mean"}
+    names = fit_check.model_names([TL, copy], ["adaptive-unet-tl"] * 2)
+    assert names == [os.path.normpath(TL), os.path.normpath(copy)]
+    for row in rows.values():
+        assert set(row) == {"tkd", *names} and np.isclose(row[names[0]], row[names[1]])
+    one = fit_check.run([TL], subjects=("fs",), box_mm=(48.0, 48.0, 48.0))
+    assert np.isclose(rows["fs0/axial"]["tkd"], one["fs/axial"]["tkd"])
+    assert rows["fs0/axial"]["tkd"] != rows["fs1/axial"]["tkd"]  # a second, different phantom
+    assert fit_check.model_names([TL, "x"], ["adaptive-unet-tl", "other"]) == ["adaptive-unet-tl", "other"]
