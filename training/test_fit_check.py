@@ -49,3 +49,21 @@ def test_more_phantoms_and_candidates_that_share_an_id(held_out_brains_forbidden
     assert np.isclose(rows["fs0/axial"]["tkd"], one["fs/axial"]["tkd"])
     assert rows["fs0/axial"]["tkd"] != rows["fs1/axial"]["tkd"]  # a second, different phantom
     assert fit_check.model_names([TL, "x"], ["adaptive-unet-tl", "other"]) == ["adaptive-unet-tl", "other"]
+
+
+def test_the_tilted_case_taken_apart(held_out_brains_forbidden):
+    # axial-thick has the tilted case's voxels and no tilt; tilted-iso its tilt at 1 mm: two different cases
+    rows = fit_check.run([TL], subjects=("fs",), box_mm=(48.0, 48.0, 48.0), acquisitions=("axial-thick", "tilted-iso"))
+    assert set(rows) == {"fs/axial-thick", "fs/tilted-iso", "mean"}
+    assert rows["fs/axial-thick"]["tkd"] != rows["fs/tilted-iso"]["tkd"]
+    thick, tilted = fit_check.ALL_ACQUISITIONS["axial-thick"], fit_check.ALL_ACQUISITIONS["tilted-iso"]
+    both = fit_check.ACQUISITIONS["tilted"]
+    assert (thick["voxel"], thick["tilt"]) == (both["voxel"], 0.0)
+    assert (tilted["voxel"], tilted["tilt"]) == ((1.0, 1.0, 1.0), both["tilt"])
+
+
+def test_an_unknown_acquisition_is_refused():
+    import pytest
+
+    with pytest.raises(SystemExit):
+        fit_check.main(["--model", TL, "--acquisitions", "axial,sideways"])
