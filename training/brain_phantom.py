@@ -350,10 +350,21 @@ def smooth_displacement(rng, shape, amplitude_mm=3.0, control=5):
     return np.stack([zoom(ci, [n / control for n in shape], order=3, mode="nearest")[: shape[0], : shape[1], : shape[2]] for ci in c])
 
 
-def random_brain_acquisition(rng):
+THICK_IN_PLANE_MM = (0.6, 1.2)  # a clinical 2-D-ish protocol: fine in-plane voxels ...
+THICK_RATIO = (1.5, 3.0)  # ... and slices 1.5-3 times as thick
+
+
+def random_brain_acquisition(rng, thick_p=0.0):
+    """(voxel size, grid rotation). thick_p: the share of blocks drawn as a thick-slice protocol (THICK_*) instead of
+    from synthetic.random_voxel_size, whose uniform 0.5-2.5 mm per axis puts only ~3 % of blocks near 1 x 1 x 2 mm;
+    session 16 found thick slices, not the tilt, behind the networks' tilted-case gap (training/README.md)."""
     from synthetic import random_voxel_size
 
-    vs = np.clip(random_voxel_size(rng), 0.5, 2.5)
+    if thick_p > 0 and rng.random() < thick_p:  # no draw at 0: the stream stays what earlier runs saw
+        d = rng.uniform(*THICK_IN_PLANE_MM)
+        vs = np.array([d, d, min(2.5, d * rng.uniform(*THICK_RATIO))])
+    else:
+        vs = np.clip(random_voxel_size(rng), 0.5, 2.5)
     u = rng.random()
     tilt = 0.0 if u < 0.15 else np.degrees(np.arccos(rng.uniform(np.cos(np.deg2rad(50)), 1.0)))
     R = grid_rotation(tilt, rng.uniform(0, 360), rng.uniform(-20, 20))
@@ -362,11 +373,11 @@ def random_brain_acquisition(rng):
     return vs, R
 
 
-def simulate_block(rng, ph, grid=64, noise=True, deform=True, variety=False):
+def simulate_block(rng, ph, grid=64, noise=True, deform=True, variety=False, thick_p=0.0):
     """(chi, field, mask, vs, b0) on a random block of the phantom; field masked like a local field map.
     variety: more anatomy from the one training subject (issue 9, cause 6): each axis scaled by 0.85-1.15 and a
     smooth deformation of up to 8 mm instead of 4 (the field is computed after, so the physics stays exact)."""
-    vs, R = random_brain_acquisition(rng)
+    vs, R = random_brain_acquisition(rng, thick_p)
     centre = ph.brain_world[rng.integers(len(ph.brain_world))]
     shape = (grid,) * 3
     disp = smooth_displacement(rng, shape, rng.uniform(0, 8 if variety else 4)) if deform else None
@@ -401,7 +412,7 @@ def subject_phantoms(subjects):
 
 
 def brain_batch_stream(rng, patch, batch, grid=64, patches_per_sim=4, phantom_every=24, min_brain=0.3, variety=False,
-                       subjects=("fs",)):
+                       subjects=("fs",), thick_p=0.0):
     """Fine-tuning batches from the training subjects' phantoms: (field, chi, side, mask) numpy float32,
     [B,1,z,y,x]. With several subjects, each new phantom comes from the next subject in turn, so every stretch of
     phantom_every simulations is one person's anatomy and the batches mix them as the buffer shuffles."""
@@ -413,7 +424,7 @@ def brain_batch_stream(rng, patch, batch, grid=64, patches_per_sim=4, phantom_ev
                 ph = makers[phantoms % len(makers)](rng)
                 phantoms += 1
             sims += 1
-            chi, field, mask, vs, b0 = simulate_block(rng, ph, grid, variety=variety)
+            chi, field, mask, vs, b0 = simulate_block(rng, ph, grid, variety=variety, thick_p=thick_p)
             s = side_info(vs, b0)
             got, want = 0, patches_per_sim if patch < grid else 1  # a whole-simulation "patch" exists once
             for _ in range(4 * want):

@@ -108,3 +108,32 @@ def test_anatomy_scale_stretches_the_brain_and_keeps_b0():
     assert np.allclose(b1, b2)
     _, _, b3 = bp.sample_acquisition(ph, (9, 9, 9), (1.0, 1.0, 1.0), R, (0.0, 0.0, 0.0), scale=(0.9, 1.1, 1.0))
     assert np.allclose(b3, R.T @ [0, 0, 1.0])  # the scaling moves the anatomy, not B0
+
+
+def test_thick_slice_share_draws_clinical_protocols_and_leaves_the_default_stream_alone():
+    from synthetic import random_voxel_size
+
+    # thick_p 0 (every run before session 16): the very voxel sizes and rotations the stream drew before the option
+    a, b = np.random.default_rng(5), np.random.default_rng(5)
+    for _ in range(50):
+        vs, R = bp.random_brain_acquisition(a)
+        assert np.array_equal(vs, np.clip(random_voxel_size(b), 0.5, 2.5))
+        u = b.random()
+        tilt = 0.0 if u < 0.15 else np.degrees(np.arccos(b.uniform(np.cos(np.deg2rad(50)), 1.0)))
+        R_old = bp.grid_rotation(tilt, b.uniform(0, 360), b.uniform(-20, 20))
+        if b.random() < 0.5:
+            R_old = R_old @ np.diag([-1.0, 1.0, 1.0])
+        assert np.allclose(R, R_old)
+    # thick_p 1: in-plane isotropic 0.6-1.2 mm, slices 1.5-3x as thick (at most 2.5 mm), and still random tilts
+    rng = np.random.default_rng(6)
+    draws = [bp.random_brain_acquisition(rng, thick_p=1.0) for _ in range(300)]
+    for vs, R in draws:
+        assert vs[0] == vs[1] and 0.6 <= vs[0] <= 1.2
+        assert vs[2] <= 2.5 and (vs[2] >= 1.5 * vs[0] - 1e-12)
+        assert vs[2] == 2.5 or vs[2] <= 3.0 * vs[0] + 1e-12
+    assert np.std([np.degrees(np.arccos(abs(R[2, 2]))) for _, R in draws]) > 5
+    # a share in between: about that share of thick-slice blocks
+    rng = np.random.default_rng(7)
+    thick = [bp.random_brain_acquisition(rng, thick_p=0.4)[0] for _ in range(2000)]
+    share = np.mean([v[0] == v[1] and 0.6 <= v[0] <= 1.2 and v[2] >= 1.5 * v[0] for v in thick])
+    assert 0.38 < share < 0.5  # 0.4 drawn as protocols, plus the few random_voxel_size draws that look like one

@@ -176,6 +176,30 @@ def test_phantom_flag_chooses_the_fine_tuning_phantom_and_is_recorded(tmp_path, 
     assert torch.load(out + "/last.pt")["phantom"] == "p1"
 
 
+def test_thick_slice_share_reaches_the_fine_tuning_stream_and_is_recorded(tmp_path, monkeypatch):
+    import brain_phantom
+    import train
+
+    seen = []
+    real = brain_phantom.random_brain_acquisition
+
+    def spy(rng, thick_p=0.0):
+        seen.append(thick_p)
+        return real(rng, thick_p)
+
+    def tiny_val(patch, n, grid):
+        return next(batch_stream(np.random.default_rng(0), patch, n, grid))
+
+    monkeypatch.setattr(brain_phantom, "random_brain_acquisition", spy)
+    monkeypatch.setattr(train, "synthetic_val_set", tiny_val)
+    monkeypatch.setattr(brain_phantom, "heldout_brain_set", tiny_val)
+    out = str(tmp_path / "f")
+    train.main(["--arch", "unet", "--stage", "finetune", "--patch", "16", "--grid", "32", "--batch", "1",
+                "--base-channels", "2", "--val-n", "1", "--max-samples", "1", "--minutes", "1", "--out", out,
+                "--thick-slices", "0.5"])
+    assert seen and set(seen) == {0.5}
+    assert torch.load(out + "/last.pt")["thick_slices"] == 0.5
+
 def test_lowfreq_loss_matches_scipy_and_weights_smooth_error():
     import torch
     from scipy.ndimage import gaussian_filter

@@ -235,6 +235,9 @@ def parse(argv=None):
     ap.add_argument("--subjects", default="fs",
                     help="fine-tuning: comma-separated training subjects, phantoms in turn (brain_phantom.SUBJECTS: fs = "
                          "the FreeSurfer brain, colin = Colin27 from Debian's mricron-data)")
+    ap.add_argument("--thick-slices", type=float, default=0.0,
+                    help="fine-tuning: share of brain blocks drawn as a thick-slice protocol (in-plane 0.6-1.2 mm, slices "
+                         "1.5-3x as thick; brain_phantom.random_brain_acquisition), the rest as before (0)")
     ap.add_argument("--lf-weight", type=float, default=LF_WEIGHT,
                     help="--loss l2lf: weight of the low-passed error's L2 (default %(default)s)")
     ap.add_argument("--grid", type=int, default=64,
@@ -293,7 +296,8 @@ def main(argv=None):
     if a.stage == "pretrain":
         kwargs["symmetries"] = a.symmetries
     else:
-        kwargs |= {"variety": bool(a.anatomy_variety), "subjects": tuple(a.subjects.split(","))}
+        kwargs |= {"variety": bool(a.anatomy_variety), "subjects": tuple(a.subjects.split(",")),
+                   "thick_p": a.thick_slices}
     if a.workers > 0:
         from data_workers import parallel_stream
 
@@ -324,7 +328,7 @@ def main(argv=None):
                 "base_channels": a.base_channels, "patch": a.patch, "batch": a.batch, "step": step,
                 "samples": samples, "elapsed": elapsed, "resumes": resumes, "init": a.init,
                 "threads": a.threads, "torch": torch.__version__, "argv": sys.argv,
-                "input_scale": INPUT_SCALE, "output_scale": OUTPUT_SCALE, "loss": a.loss, "lf_weight": a.lf_weight, "anatomy_variety": a.anatomy_variety, "subjects": a.subjects, "generator": GENERATOR,
+                "input_scale": INPUT_SCALE, "output_scale": OUTPUT_SCALE, "loss": a.loss, "lf_weight": a.lf_weight, "anatomy_variety": a.anatomy_variety, "thick_slices": a.thick_slices, "subjects": a.subjects, "generator": GENERATOR,
                 "phantom": brain_phantom.PHANTOM_VERSION if a.stage == "finetune" else None,
                 "grid": a.grid, "bf16": bool(a.bf16), "symmetries": a.symmetries, "cycle_samples": a.cycle_samples,
                 "decay_samples": a.decay_samples, "max_samples": a.max_samples,
