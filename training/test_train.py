@@ -56,6 +56,18 @@ def test_schedules():
     assert abs(opt.param_groups[0]["lr"] - 1e-4) < 1e-12 and abs(opt.param_groups[1]["lr"] - 1e-6) < 1e-15
 
 
+def _tiny_validation_sets(monkeypatch):
+    """Both validation sets as one tiny synthetic batch, so a train.main() runs in seconds."""
+    import brain_phantom
+    import train
+
+    def tiny_val(patch, n, grid):
+        return next(batch_stream(np.random.default_rng(0), patch, n, grid))
+
+    monkeypatch.setattr(train, "synthetic_val_set", tiny_val)
+    monkeypatch.setattr(brain_phantom, "heldout_brain_set", tiny_val)
+
+
 def test_schedule_cannot_jump_when_a_run_resumes_with_another_budget(tmp_path, monkeypatch):
     """Stop 7's schedule was a function of elapsed/budget: resuming with a new --minutes jumped the rate.
     Now the rate is a function of the samples seen; a checkpointed run resumed with ten times the budget
@@ -65,13 +77,7 @@ def test_schedule_cannot_jump_when_a_run_resumes_with_another_budget(tmp_path, m
     out = str(tmp_path / "r")
     common = ["--arch", "unet", "--stage", "pretrain", "--patch", "16", "--grid", "16", "--batch", "1",
               "--base-channels", "2", "--val-n", "1", "--cycle-samples", "50", "--out", out, "--resume"]
-    def tiny_val(patch, n, grid):
-        return next(batch_stream(np.random.default_rng(0), patch, n, grid))
-
-    import brain_phantom
-
-    monkeypatch.setattr(train, "synthetic_val_set", tiny_val)
-    monkeypatch.setattr(brain_phantom, "heldout_brain_set", tiny_val)
+    _tiny_validation_sets(monkeypatch)
     train.main(common + ["--minutes", "0.02"])
     ck = torch.load(out + "/last.pt")
     lr_end = ck["optimizer"]["param_groups"][0]["lr"]
@@ -161,13 +167,9 @@ def test_phantom_flag_chooses_the_fine_tuning_phantom_and_is_recorded(tmp_path, 
         seen.append(brain_phantom.PHANTOM_VERSION)
         return real(rng, *args, **kw)
 
-    def tiny_val(patch, n, grid):
-        return next(batch_stream(np.random.default_rng(0), patch, n, grid))
-
     monkeypatch.setattr(brain_phantom, "fs_phantom", spy)
     monkeypatch.setattr(brain_phantom, "PHANTOM_VERSION", brain_phantom.PHANTOM_VERSION)  # restored afterwards
-    monkeypatch.setattr(train, "synthetic_val_set", tiny_val)
-    monkeypatch.setattr(brain_phantom, "heldout_brain_set", tiny_val)
+    _tiny_validation_sets(monkeypatch)
     out = str(tmp_path / "f")
     train.main(["--arch", "unet", "--stage", "finetune", "--patch", "16", "--grid", "32", "--batch", "1",
                 "--base-channels", "2", "--val-n", "1", "--max-samples", "1", "--minutes", "1", "--out", out,
@@ -187,12 +189,8 @@ def test_thick_slice_share_reaches_the_fine_tuning_stream_and_is_recorded(tmp_pa
         seen.append(thick_p)
         return real(rng, thick_p)
 
-    def tiny_val(patch, n, grid):
-        return next(batch_stream(np.random.default_rng(0), patch, n, grid))
-
     monkeypatch.setattr(brain_phantom, "random_brain_acquisition", spy)
-    monkeypatch.setattr(train, "synthetic_val_set", tiny_val)
-    monkeypatch.setattr(brain_phantom, "heldout_brain_set", tiny_val)
+    _tiny_validation_sets(monkeypatch)
     out = str(tmp_path / "f")
     train.main(["--arch", "unet", "--stage", "finetune", "--patch", "16", "--grid", "32", "--batch", "1",
                 "--base-channels", "2", "--val-n", "1", "--max-samples", "1", "--minutes", "1", "--out", out,
