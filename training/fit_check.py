@@ -10,9 +10,10 @@ not more data, is what it needs). Session 14 found the second (training/README.m
 
 It is also the validation set for choosing between candidate networks (e.g. which weight soup to keep, session
 16): more phantoms per subject (--phantoms) make the choice less a matter of one phantom's luck, and --mirror scores
-them as the product runs them (mirror-averaged). --acquisitions adds the two halves of the tilted case, its thick
-slices without the tilt and the tilt at 1 mm, to tell which of the two a network's tilted-case gap comes from. A "mean" row averages every case. Models are named by their id, or
-by their directory where two share an id (candidates exported under the id they would ship as).
+them as the product runs them (mirror-averaged). A "mean" row averages every case. Models are named by their id,
+or by their directory where two share an id (candidates exported under the id they would ship as).
+--acquisitions adds the two halves of the tilted case, its thick slices without the tilt and the tilt at 1 mm, to
+tell which of the two a network's tilted-case gap comes from.
 """
 import argparse
 import os
@@ -75,6 +76,8 @@ def main(argv=None):
     a = ap.parse_args(argv)
     acquisitions = a.acquisitions.split(",")
     unknown = [x for x in acquisitions if x not in ALL_ACQUISITIONS]
+    if a.phantoms < 1:
+        ap.error("--phantoms must be at least 1")
     if unknown:
         ap.error(f"unknown acquisition(s) {', '.join(unknown)}; known: {', '.join(ALL_ACQUISITIONS)}")
     torch.set_num_threads(a.threads)

@@ -5,8 +5,9 @@
 Why: the fine-tuning stages of session 15 and 16 from one start land at different points of one basin, and which
 of them is best on a held-out brain swings by several points with the seed (training/README.md). Averaging the
 weights of networks fine-tuned from one start (Wortsman et al., ICML 2022, "Model soups") keeps one network's
-cost at inference and usually generalises at least as well as the best ingredient; averaging predictions (an
-ensemble) costs one pass per member. The adaptive layer is frozen in transfer learning, so the ingredients share
+cost at inference and there generalised at least as well as the best ingredient; averaging predictions (an
+ensemble) costs one pass per member. Here, on the training subjects (training/fit_check.py), session 16's soups
+came out level with their best ingredient, not better (training/README.md). The adaptive layer is frozen in transfer learning, so the ingredients share
 their filter-manifold network and the soup's adaptive layer is theirs, unchanged.
 
 All ingredients must have one architecture, width and input/output scaling; the soup keeps the first one's

@@ -67,3 +67,5 @@ def test_an_unknown_acquisition_is_refused():
 
     with pytest.raises(SystemExit):
         fit_check.main(["--model", TL, "--acquisitions", "axial,sideways"])
+    with pytest.raises(SystemExit):
+        fit_check.main(["--model", TL, "--phantoms", "0"])

@@ -265,7 +265,10 @@ def parse(argv=None):
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", required=True)
     ap.add_argument("--resume", action="store_true")
-    return ap.parse_args(argv)
+    a = ap.parse_args(argv)
+    if not 0.0 <= a.thick_slices <= 1.0:
+        ap.error(f"--thick-slices is a share of the blocks, 0 to 1, not {a.thick_slices}")
+    return a
 
 
 def main(argv=None):
