@@ -1,6 +1,9 @@
 """fit_check.py on a small box: it scores TKD and a model on each training subject and acquisition."""
+import os
+import shutil
 
 import numpy as np
+import pytest
 
 import brain_phantom as bp
 from conftest import COMMITTED_TL, needs_training_subjects_and_tl
@@ -34,9 +37,6 @@ def test_tkd_score_is_tkd_of_the_simulated_field():
 
 def test_more_phantoms_and_candidates_that_share_an_id(held_out_brains_forbidden, tmp_path):
     # a copy of the model under its id: both named by directory and scored alike; phantom 0 is the one-phantom case
-    import os
-    import shutil
-
     copy = str(tmp_path / "copy")
     shutil.copytree(TL, copy)
     rows = fit_check.run([TL, copy], subjects=("fs",), box_mm=(48.0, 48.0, 48.0), phantoms=2)
@@ -63,8 +63,6 @@ def test_the_tilted_case_taken_apart(held_out_brains_forbidden):
 
 
 def test_an_unknown_acquisition_is_refused():
-    import pytest
-
     with pytest.raises(SystemExit):
         fit_check.main(["--model", TL, "--acquisitions", "axial,sideways"])
     with pytest.raises(SystemExit):

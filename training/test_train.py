@@ -2,6 +2,7 @@
 import math
 
 import numpy as np
+import pytest
 import torch
 
 from qsm_net import build
@@ -197,11 +198,10 @@ def test_thick_slice_share_reaches_the_fine_tuning_stream_and_is_recorded(tmp_pa
                 "--thick-slices", "0.5"])
     assert seen and set(seen) == {0.5}
     assert torch.load(out + "/last.pt")["thick_slices"] == 0.5
-    import pytest
-
     for bad in ("1.5", "-0.1"):
         with pytest.raises(SystemExit):
             train.parse(["--arch", "unet", "--stage", "finetune", "--minutes", "1", "--out", out, "--thick-slices", bad])
+
 
 def test_lowfreq_loss_matches_scipy_and_weights_smooth_error():
     import torch
