@@ -53,6 +53,19 @@ def generator_of(summary):
     return summary.get("generator") or ("v2" if "--grid" in argv else "v1")
 
 
+TRAINING_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def resolve_init(init):
+    """A stage's recorded --init as a path from here. train.py stores it as typed, relative to where it ran: the
+    repository root or training/ (training/README.md's calls run from either), so one typed in training/ is looked
+    up there too."""
+    if not init or os.path.exists(init):
+        return init
+    beside = os.path.join(TRAINING_DIR, init)
+    return os.path.relpath(beside) if os.path.exists(beside) else init
+
+
 def run_chain(runs_dir, name, exports=None):
     """The run directories that produced `name`, oldest first: each summary's `init` (the checkpoint
     that started it) points at the run before, possibly in an earlier runs directory. An init that is an
@@ -64,7 +77,7 @@ def run_chain(runs_dir, name, exports=None):
         d = os.path.relpath(os.path.realpath(d))
     while d and os.path.exists(os.path.join(d, "summary.json")) and d not in chain:
         chain.insert(0, d)
-        init = json.load(open(os.path.join(d, "summary.json"))).get("init")
+        init = resolve_init(json.load(open(os.path.join(d, "summary.json"))).get("init"))
         d = (exports.get(os.path.normpath(init)) or os.path.dirname(init)) if init else None
     return chain
 
@@ -161,12 +174,44 @@ def validation_section(doc, model_id):
     return L
 
 
+def pretraining_sentence(runs, summaries):
+    """The generator of each pre-training stage in the chain, or where the pre-training is described when the
+    chain starts from an exported model (whose card lists its own runs)."""
+    stages = [n for n in runs if summaries[n]["stage"] == "pretrain"]
+    if stages:
+        return ("Per stage (see Run): "
+                + "; ".join(f"`{os.path.relpath(n)}`: {GENERATORS[generator_of(summaries[n])]}" for n in stages) + ".")
+    start = resolve_init(summaries[runs[0]].get("init")) if runs else None
+    return (f"This model's pre-training is that of `{start}`, whose card gives its stages and generator."
+            if start else "No pre-training stage is recorded.")
+
+
+def finetuning_variants(finetunes, summaries):
+    """Sentences for the fine-tuning options a stage's call turned on (its argv): a second training subject and the
+    share of thick-slice blocks."""
+    out = []
+    colin = [n for n in finetunes if "colin" in _arg(summaries[n], "--subjects", "fs").split(",")]
+    if colin:
+        out.append(("Stage " if len(colin) == 1 else "Stages ") + ", ".join(f"`{os.path.relpath(n)}`" for n in colin)
+                   + (" alternates" if len(colin) == 1 else " alternate") + " these with phantoms of a second subject, Colin27 (`training/colin_phantom.py`: tissue "
+                   "classes from its T1, nuclei and cortical parcels from the AAL labels drawn on it, both from "
+                   "Debian's mricron-data), one phantom of each in turn.")
+    for n in finetunes:
+        share = float(_arg(summaries[n], "--thick-slices", "0"))
+        if share > 0:
+            out.append(f"`{os.path.relpath(n)}` draws {share:.0%} of its blocks as a thick-slice protocol (in-plane "
+                       "0.6-1.2 mm, slices 1.5-3 times as thick, at most 2.5 mm), the rest with the pre-training's voxel sizes "
+                       "(0.5-2.5 mm per axis).")
+    return "".join(s + " " for s in out)
+
+
 def write_card(model_id, model_dir, runs_dir, eval_json, command, exports=None):
     runs = run_chain(runs_dir, FINAL_RUN[model_id], exports)
     summaries = {n: json.load(open(os.path.join(n, "summary.json"))) for n in runs}
     rows = {n: read_log(os.path.join(n, "log.csv")) for n in runs}
     plot(runs, rows, os.path.join(model_dir, "curves.png"), {n: summaries[n].get("loss", "l1") for n in runs})
     finetunes = [n for n in runs if summaries[n]["stage"] == "finetune"]
+    pretrains = [summaries[n] for n in runs if summaries[n]["stage"] == "pretrain"]
     mj = json.load(open(os.path.join(model_dir, "model.json")))
     q = mj["qsm"]
     n_params = sum(int(__import__("numpy").prod(w["shape"])) for g in mj["weightsManifest"] for w in g["weights"])
@@ -185,15 +230,14 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command, exports=None):
          "chi in -0.2..0.4 ppm over a smooth background, with random voxel sizes 0.5-2.5 mm (isotropic, in-plane "
          "isotropic, or fully anisotropic), random B0 directions (mostly uniform over tilts up to 60 deg, some axial, "
          "some anywhere), chi scaling, Gaussian noise; field simulated with the dipole model on a "
-         "zero-padded grid. Per stage (see Run): "
-         + "; ".join(f"`{os.path.relpath(n)}`: {GENERATORS[generator_of(summaries[n])]}"
-                     for n in runs if summaries[n]["stage"] == "pretrain") + ".",
+         "zero-padded grid. " + pretraining_sentence(runs, summaries),
     ]
     if finetunes:
         L += ["- Fine-tuning (`training/brain_phantom.py`): brain phantoms of the FreeSurfer subject "
               "(`aparc.a2009s+aseg.mgz`): per-label chi from literature ranges, smooth texture, random veins, "
               "random smooth deformation, resampled to random voxel sizes and field-of-view tilts up to 50 deg, "
-              "noise (as the generator version in the Run table says), brain mask from the segmentation; loss masked to the brain. Brain phantom p2 (the Run table's brackets) adds texture that follows the subject's T1 within each label, iron gradients across the deep grey nuclei, and calcifications and bleeds. The filter-manifold "
+              "noise (as the generator version in the Run table says), brain mask from the segmentation; loss masked to the brain. Brain phantom p2 (the Run table's brackets) adds texture that follows the subject's T1 within each label, iron gradients across the deep grey nuclei, and calcifications and bleeds. "
+              + finetuning_variants(finetunes, summaries) + "The filter-manifold "
               "network is frozen (adaptive model); decoder (up*, dec*, out) at lr 1e-3, the rest at 1e-5."]
     L += ["- Held out (never trained on): the MNI152 pveseg brain as a second subject (validation curve and "
           "evaluation below), and a fixed-seed synthetic validation set.", "",
@@ -207,11 +251,11 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command, exports=None):
                  f"{s['step']:,} | {s['elapsed'] / 60:.1f} | {s['batch']} | {s['patch']} / {s.get('grid', _arg(s, '--grid', 64))} | "
                  f"{data} | {'bf16 autocast' if s.get('bf16') else 'fp32'} | {s.get('finished_utc', '?')} |")
     for n in runs[1:]:
-        init = summaries[n].get("init")
+        init = resolve_init(summaries[n].get("init"))
         if init and os.path.isdir(init):
             L += ["", f"`{os.path.relpath(n)}` started from the float16 export of the stage before it (`{init}`), "
                   "with a fresh optimiser state."]
-    first_init = summaries[runs[0]].get("init")
+    first_init = resolve_init(summaries[runs[0]].get("init"))
     if first_init and os.path.isdir(first_init):
         L += ["", f"The first stage started from the exported weights in `{first_init}` (float16; its card lists "
               "the training before that)."]
@@ -219,12 +263,13 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command, exports=None):
     L += ["", f"Total: {sum(summaries[n]['samples'] for n in runs):,} samples in {total_min:.0f} min of training."]
     L += ["", f"Hardware: a shared machine with 2 CPU cores ({platform.machine()}), no GPU; each model trained with "
           f"{summaries[runs[0]].get('threads', 1)} thread(s) while the other model (and other work) ran beside it. "
-          f"PyTorch {torch_version}. Optimiser AdamW (weight decay 1e-4), gradient norm clipped at 1; pre-training "
-          f"peak learning rate {_arg(summaries[runs[0]], '--lr', '1e-3')}, loss "
-          f"{summaries[runs[0]].get('loss', 'l1').upper()}, cosine annealing with warm restarts ("
-          + "; ".join(f"`{os.path.relpath(n)}`: " + (f"first cycle {summaries[n]['cycle_samples']:,} samples, each next "
-                      "twice as long" if "cycle_samples" in summaries[n] else "cycles of 1, 2 and 4 sevenths of the "
-                      "stage's budget") for n in runs if summaries[n]["stage"] == "pretrain") + ")"
+          f"PyTorch {torch_version}. Optimiser AdamW (weight decay 1e-4), gradient norm clipped at 1"
+          + (f"; pre-training peak learning rate {_arg(pretrains[0], '--lr', '1e-3')}, loss "
+             f"{pretrains[0].get('loss', 'l1').upper()}, cosine annealing with warm restarts ("
+             + "; ".join(f"`{os.path.relpath(n)}`: " + (f"first cycle {summaries[n]['cycle_samples']:,} samples, each "
+                         "next twice as long" if "cycle_samples" in summaries[n] else "cycles of 1, 2 and 4 sevenths of "
+                         "the stage's budget") for n in runs if summaries[n]["stage"] == "pretrain") + ")"
+             if pretrains else "")
           + ("; fine-tuning: masked loss as in the table, decoder 1e-3, rest 1e-5, one cosine decay to 10 % ("
              + "; ".join(f"`{os.path.relpath(n)}`: " + (f"over {summaries[n]['decay_samples']:,} samples"
                          if "decay_samples" in summaries[n] else "over the stage's budget") for n in finetunes)

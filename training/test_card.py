@@ -98,3 +98,33 @@ def test_cards_put_the_mirror_averaged_default_beside_the_single_pass():
     dc = card_dc.section(doc, "m")
     assert "| brain/axial (axial) | 51.0 (0.500) | 49.0 (0.500) | 36.0 (0.500) | 38.0 (0.500) | 50.0 (0.500) |" in dc
     assert "Masked lambda 0.01" in dc and "mirror-averaged (default)" in dc
+
+
+def test_an_init_typed_in_training_dir_is_found_from_the_repository_root(tmp_path, monkeypatch):
+    # train.py records --init as typed; a call run in training/ names ../models/<id> or runs-sNN/<run>/last.pt
+    import card
+
+    monkeypatch.setattr(card, "TRAINING_DIR", str(tmp_path / "training"))
+    os.makedirs(tmp_path / "models" / "adaptive-unet")
+    _run(str(tmp_path / "training" / "runs-a" / "stage1"), "finetune", "../models/adaptive-unet")
+    (tmp_path / "training" / "runs-a" / "stage1" / "last.pt").write_bytes(b"")
+    _run(str(tmp_path / "training" / "runs-b" / "stage2"), "finetune", "runs-a/stage1/last.pt")
+    monkeypatch.chdir(tmp_path)
+    assert card.resolve_init("../models/adaptive-unet") == os.path.join("models", "adaptive-unet")
+    assert card.resolve_init("nowhere/last.pt") == "nowhere/last.pt"
+    assert run_chain("training/runs-b", "stage2") == [os.path.join("training", "runs-a", "stage1"), "training/runs-b/stage2"]
+
+
+def test_cards_name_the_pretraining_they_inherit_and_the_fine_tuning_options_used(tmp_path, monkeypatch):
+    import card
+
+    monkeypatch.chdir(tmp_path)
+    os.makedirs("models/adaptive-unet")
+    summaries = {"a": {"stage": "finetune", "init": "models/adaptive-unet",
+                       "argv": ["--subjects", "fs,colin", "--thick-slices", "0.4"]},
+                 "b": {"stage": "finetune", "init": "a/last.pt", "argv": ["--subjects", "fs"]}}
+    assert "pre-training is that of `models/adaptive-unet`" in card.pretraining_sentence(["a", "b"], summaries)
+    text = card.finetuning_variants(["a", "b"], summaries)
+    assert "Stage `a` alternates these" in text and "`b`" not in text.split("Colin27")[0]
+    assert "`a` draws 40% of its blocks as a thick-slice protocol" in text
+    assert card.finetuning_variants(["b"], summaries) == ""
