@@ -1,6 +1,7 @@
 """The committed adaptive models' first-layer kernels depend on the acquisition (issue 9): the B0 direction and the
 voxel size move them, the sign of b does not. Thresholds sit well under what fmn_sensitivity.py measures for
-models/adaptive-unet-tl (33 % tilt, 85 % rotation, 14 % voxel size; training/README.md) and well over stop 7's
+models/adaptive-unet-tl (31 % tilt, 90 % rotation, 8.7 % voxel size since session 19, whose fine-tuning started from
+models/adaptive-unet and kept its frozen filter-manifold network; session 9's weights gave 33 / 85 / 14 %) and well over stop 7's
 weights, whose layer had stopped depending on b (2 % and 5 %)."""
 import os
 
