@@ -174,14 +174,13 @@ def validation_section(doc, model_id):
     return L
 
 
-def pretraining_sentence(runs, summaries):
+def pretraining_sentence(runs, summaries, start):
     """The generator of each pre-training stage in the chain, or where the pre-training is described when the
-    chain starts from an exported model (whose card lists its own runs)."""
+    chain starts from an exported model `start` (whose card lists its own runs)."""
     stages = [n for n in runs if summaries[n]["stage"] == "pretrain"]
     if stages:
         return ("Per stage (see Run): "
                 + "; ".join(f"`{os.path.relpath(n)}`: {GENERATORS[generator_of(summaries[n])]}" for n in stages) + ".")
-    start = resolve_init(summaries[runs[0]].get("init")) if runs else None
     return (f"This model's pre-training is that of `{start}`, whose card gives its stages and generator."
             if start else "No pre-training stage is recorded.")
 
@@ -212,6 +211,7 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command, exports=None):
     plot(runs, rows, os.path.join(model_dir, "curves.png"), {n: summaries[n].get("loss", "l1") for n in runs})
     finetunes = [n for n in runs if summaries[n]["stage"] == "finetune"]
     pretrains = [summaries[n] for n in runs if summaries[n]["stage"] == "pretrain"]
+    first_init = resolve_init(summaries[runs[0]].get("init"))
     mj = json.load(open(os.path.join(model_dir, "model.json")))
     q = mj["qsm"]
     n_params = sum(int(__import__("numpy").prod(w["shape"])) for g in mj["weightsManifest"] for w in g["weights"])
@@ -230,7 +230,7 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command, exports=None):
          "chi in -0.2..0.4 ppm over a smooth background, with random voxel sizes 0.5-2.5 mm (isotropic, in-plane "
          "isotropic, or fully anisotropic), random B0 directions (mostly uniform over tilts up to 60 deg, some axial, "
          "some anywhere), chi scaling, Gaussian noise; field simulated with the dipole model on a "
-         "zero-padded grid. " + pretraining_sentence(runs, summaries),
+         "zero-padded grid. " + pretraining_sentence(runs, summaries, first_init),
     ]
     if finetunes:
         L += ["- Fine-tuning (`training/brain_phantom.py`): brain phantoms of the FreeSurfer subject "
@@ -255,7 +255,6 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command, exports=None):
         if init and os.path.isdir(init):
             L += ["", f"`{os.path.relpath(n)}` started from the float16 export of the stage before it (`{init}`), "
                   "with a fresh optimiser state."]
-    first_init = resolve_init(summaries[runs[0]].get("init"))
     if first_init and os.path.isdir(first_init):
         L += ["", f"The first stage started from the exported weights in `{first_init}` (float16; its card lists "
               "the training before that)."]

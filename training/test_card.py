@@ -123,7 +123,7 @@ def test_cards_name_the_pretraining_they_inherit_and_the_fine_tuning_options_use
     summaries = {"a": {"stage": "finetune", "init": "models/adaptive-unet",
                        "argv": ["--subjects", "fs,colin", "--thick-slices", "0.4"]},
                  "b": {"stage": "finetune", "init": "a/last.pt", "argv": ["--subjects", "fs"]}}
-    assert "pre-training is that of `models/adaptive-unet`" in card.pretraining_sentence(["a", "b"], summaries)
+    assert "pre-training is that of `models/adaptive-unet`" in card.pretraining_sentence(["a", "b"], summaries, "models/adaptive-unet")
     text = card.finetuning_variants(["a", "b"], summaries)
     assert "Stage `a` alternates these" in text and "`b`" not in text.split("Colin27")[0]
     assert "`a` draws 40% of its blocks as a thick-slice protocol" in text
