@@ -204,6 +204,9 @@ def _fmn_kernel_std(model):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--ckpt", help="checkpoint from train.py")
+    ap.add_argument("--ema", action="store_true",
+                    help="export the checkpoint's moving average of the weights (train.py --ema-samples) instead of "
+                         "its last weights")
     ap.add_argument("--random", action="store_true", help="export a randomly initialised model (test fixture)")
     ap.add_argument("--arch", choices=["adaptive-unet", "unet"])
     ap.add_argument("--base-channels", type=int, default=16)
@@ -228,7 +231,10 @@ def main(argv=None):
         ck = torch.load(a.ckpt, map_location="cpu", weights_only=False)  # our own checkpoint; torch >= 2.6 defaults to True
         arch = ck["arch"]
         model = build(arch, ck["base_channels"])
-        model.load_state_dict(ck["model"])
+        if a.ema and ck.get("ema") is None:
+            sys.exit(f"{a.ckpt} has no weight average: it was trained without --ema-samples")
+        # the average holds the floating-point entries; anything else comes from the last weights
+        model.load_state_dict({**ck["model"], **ck["ema"]} if a.ema else ck["model"])
         patch, model_id, summary = ck["patch"], a.id, None
         if (ck.get("input_scale", INPUT_SCALE), ck.get("output_scale", OUTPUT_SCALE)) != (INPUT_SCALE, OUTPUT_SCALE):
             sys.exit(f"{a.ckpt} was trained with other input/output scales than qsm_net's; export them by hand")

@@ -34,6 +34,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from qsm_net import INPUT_SCALE, OUTPUT_SCALE, build, decoder_param_names  # noqa: E402
 import brain_phantom  # noqa: E402
 from synthetic import GENERATOR  # noqa: E402
+from weight_average import WeightAverage  # noqa: E402
 
 LOG_FIELDS = ["step", "samples", "elapsed_s", "utc", "train_loss", "lr", "val_synth_loss", "val_synth_nrmse",
               "val_brain_loss", "val_brain_nrmse"]
@@ -259,6 +260,9 @@ def parse(argv=None):
     ap.add_argument("--device", default="cpu", help="torch device: cpu (default) or cuda (the device machine)")
     ap.add_argument("--workers", type=int, default=0,
                     help="data-generation processes (data_workers.py); 0 generates in the training process")
+    ap.add_argument("--ema-samples", type=int, default=0,
+                    help="keep an exponential moving average of the weights with this time constant in samples "
+                         "(weight_average.py; 0: none); the checkpoint stores it as 'ema', export.py --ema exports it")
     ap.add_argument("--val-n", type=int, default=8)
     ap.add_argument("--val-every", type=float, default=3.0, help="minutes")
     ap.add_argument("--ckpt-every", type=float, default=3.0, help="minutes")
@@ -266,6 +270,8 @@ def parse(argv=None):
     ap.add_argument("--out", required=True)
     ap.add_argument("--resume", action="store_true")
     a = ap.parse_args(argv)
+    if a.ema_samples < 0:
+        ap.error(f"--ema-samples is a number of samples, 0 (off) or more, not {a.ema_samples}")
     if not 0.0 <= a.thick_slices <= 1.0:
         ap.error(f"--thick-slices is a share of the blocks, 0 to 1, not {a.thick_slices}")
     return a
@@ -292,6 +298,11 @@ def main(argv=None):
         model.load_state_dict(initial_weights(a.init, a.arch))  # copied onto the model's device
         print(f"initialised from {a.init}", flush=True)
         opt = make_optimizer(model, a.stage, a.lr)
+    ema = WeightAverage(model, a.ema_samples) if a.ema_samples else None
+    if ema and a.resume and os.path.exists(last):
+        if ck.get("ema") is None:
+            sys.exit(f"{last} has no weight average; resume it without --ema-samples, or start a new run")
+        ema.load(ck["ema"])
 
     torch.manual_seed(a.seed * 1000 + resumes)
     rng = np.random.default_rng([a.seed, resumes, 7 if a.stage == "pretrain" else 11])
@@ -335,7 +346,8 @@ def main(argv=None):
                 "phantom": brain_phantom.PHANTOM_VERSION if a.stage == "finetune" else None,
                 "grid": a.grid, "bf16": bool(a.bf16), "symmetries": a.symmetries, "cycle_samples": a.cycle_samples,
                 "decay_samples": a.decay_samples, "max_samples": a.max_samples,
-                "patches_per_sim": a.patches_per_sim, "device": a.device, "workers": a.workers}
+                "patches_per_sim": a.patches_per_sim, "device": a.device, "workers": a.workers,
+                "ema_samples": a.ema_samples, "ema": ema.state if ema else None}
 
     def validate_and_log(train_loss, lr):
         vs = validate(model, vsynth, device=a.device)
@@ -366,6 +378,8 @@ def main(argv=None):
     while more():
         lr = lr_now()
         losses.append(train_step(model, opt, next(stream), a.loss, bool(a.bf16), a.lf_weight, a.device))
+        if ema:
+            ema.update(model, a.batch)
         step += 1
         samples += a.batch
         now = time.time()
@@ -385,7 +399,7 @@ def main(argv=None):
     validate_and_log(float(np.mean(losses)) if losses else float("nan"), lr)
     save_checkpoint(last, state())
     with open(os.path.join(a.out, "summary.json"), "w") as f:
-        json.dump({k: v for k, v in state().items() if k not in ("model", "optimizer")}
+        json.dump({k: v for k, v in state().items() if k not in ("model", "optimizer", "ema")}
                   | {"done": not stop.flag, "finished_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
                   f, indent=1)
     print("stopped by signal" if stop.flag else "budget reached", flush=True)
