@@ -49,6 +49,8 @@ def test_a_run_keeps_the_average_across_resumes_and_export_writes_it(tmp_path, m
     assert ck2["samples"] == 5 and not torch.equal(ck2["ema"][name], ck2["model"][name])
     assert not torch.equal(ck2["ema"][name], first)
     assert "ema" not in open(out + "/summary.json").read().replace("ema_samples", "")
+    with pytest.raises(SystemExit, match="keeps a weight average"):  # resumed without it, it would be dropped
+        train.main(common[:-2] + ["--max-samples", "6"])
 
     export.main(["--ckpt", out + "/last.pt", "--id", "unet-tl", "--dtype", "float32", "--ema", "--out", str(tmp_path / "e")])
     model, _ = export.load_export(str(tmp_path / "e"))

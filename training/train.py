@@ -299,10 +299,13 @@ def main(argv=None):
         print(f"initialised from {a.init}", flush=True)
         opt = make_optimizer(model, a.stage, a.lr)
     ema = WeightAverage(model, a.ema_samples) if a.ema_samples else None
-    if ema and a.resume and os.path.exists(last):
-        if ck.get("ema") is None:
+    if a.resume and os.path.exists(last):  # a resumed run keeps its average, or keeps having none
+        if ema and ck.get("ema") is None:
             sys.exit(f"{last} has no weight average; resume it without --ema-samples, or start a new run")
-        ema.load(ck["ema"])
+        if not ema and ck.get("ema") is not None:
+            sys.exit(f"{last} keeps a weight average; resume it with --ema-samples {ck['ema_samples']}")
+        if ema:
+            ema.load(ck["ema"])
 
     torch.manual_seed(a.seed * 1000 + resumes)
     rng = np.random.default_rng([a.seed, resumes, 7 if a.stage == "pretrain" else 11])
