@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 import torch
 
-from qsm_net import build
 from weight_average import WeightAverage
 
 

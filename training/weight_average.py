@@ -7,7 +7,7 @@ thousand samples move the weights about; averaging over them keeps what the runs
 one run is the same idea without a second run (Polyak and Juditsky 1992; Izmailov et al. 2018, "SWA").
 
 The time constant is in samples, not steps, so a batch-8 run and a batch-2 run average over the same data.
-Frozen weights (the filter-manifold network in fine-tuning) stay exactly what they were.
+Frozen weights (the filter-manifold network in fine-tuning) stay what they were, to float32 rounding.
 """
 import math
 
@@ -19,7 +19,7 @@ class WeightAverage:
         if samples <= 0:
             raise ValueError(f"the average's time constant is a number of samples > 0, not {samples}")
         self.samples = samples
-        # float32 copies on the model's device: the average of bf16 steps is still kept in full precision
+        # float32 copies on the model's device (bf16 autocast leaves the weights float32; a half model would not be)
         self.state = {k: v.detach().clone().float() for k, v in model.state_dict().items() if v.is_floating_point()}
 
     def update(self, model, batch):
