@@ -2,6 +2,9 @@
 
   /usr/bin/python3 training/card.py --id adaptive-unet-tl --model-dir models/adaptive-unet-tl \
       --runs training/runs --eval training/runs/eval/eval.json --command "..."
+
+A model that is a weight soup (training/soup.py) of runs that branch from one stage: --runs DIR holding links to
+them, and --soup-of NAME once per ingredient.
 """
 import argparse
 import csv
@@ -82,6 +85,24 @@ def run_chain(runs_dir, name, exports=None):
     return chain
 
 
+def soup_branches(runs_dir, names, exports=None):
+    """(the stages every ingredient's chain shares, oldest first; each ingredient's own stages after them) for a
+    model that is a weight soup of the runs `names`: they must branch from one common stage, since a soup
+    averages networks fine-tuned from one start (training/soup.py)."""
+    chains = [run_chain(runs_dir, n, exports) for n in names]
+    if len(chains) < 2 or not all(chains):
+        raise ValueError(f"a soup needs at least two ingredients with runs under {runs_dir}: {names}")
+    common = []
+    for stages in zip(*chains):
+        if len(set(stages)) != 1:
+            break
+        common.append(stages[0])
+    tails = [c[len(common):] for c in chains]
+    if not common or any(not t for t in tails) or len({t[0] for t in tails}) != len(tails):
+        raise ValueError("the ingredients must branch from one common stage, each with stages of its own")
+    return common, tails
+
+
 def compare_sentences(doc, model_id):
     """Plain-language comparisons the issue asks the card to make, computed from eval.json."""
     r = doc["results"]
@@ -109,11 +130,25 @@ def read_log(path):
                  for k, v in row.items()} for row in csv.DictReader(f)]
 
 
-def plot(runs, rows_by_run, out_png, losses=None):
+def stage_offsets(common, tails, samples):
+    """Samples seen before each stage (`samples`: each stage's own count): the shared stages follow one another,
+    and each branch of a soup starts where they end."""
+    offsets, end = {}, 0.0
+    for n in common:
+        offsets[n], end = end, end + samples[n]
+    for tail in tails:
+        o = end
+        for n in tail:
+            offsets[n], o = o, o + samples[n]
+    return offsets
+
+
+def plot(runs, rows_by_run, out_png, starts, losses=None):
+    """Loss and validation curves of every stage against the samples seen, each stage from its `starts` offset."""
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
-    offset = 0.0
     for name in runs:
         rows = rows_by_run[name]
+        offset = starts[name]
         s = [offset + r["samples"] for r in rows]
         label = os.path.relpath(name)
         axes[0].plot(s[1:], [r["train_loss"] for r in rows[1:]], label=f"{label} train {(losses or {}).get(name, 'l1').upper()}", marker=".")
@@ -124,7 +159,6 @@ def plot(runs, rows_by_run, out_png, losses=None):
         if len(runs) > 1:
             for ax in axes:
                 ax.axvline(offset + rows[-1]["samples"], color="grey", lw=0.5)
-        offset += rows[-1]["samples"]
     axes[0].set_xlabel("training samples seen")
     axes[0].set_ylabel("loss (chi / outputScale units); validation: L1")
     axes[1].set_xlabel("training samples seen")
@@ -204,11 +238,17 @@ def finetuning_variants(finetunes, summaries):
     return "".join(s + " " for s in out)
 
 
-def write_card(model_id, model_dir, runs_dir, eval_json, command, exports=None):
-    runs = run_chain(runs_dir, FINAL_RUN[model_id], exports)
+def write_card(model_id, model_dir, runs_dir, eval_json, command, exports=None, soup_of=()):
+    """`soup_of`: the model is the weight soup of these runs (names under runs_dir), not the last stage of one."""
+    if soup_of:
+        common, tails = soup_branches(runs_dir, list(soup_of), exports)
+    else:
+        common, tails = run_chain(runs_dir, FINAL_RUN[model_id], exports), []
+    runs = common + [n for t in tails for n in t]
     summaries = {n: json.load(open(os.path.join(n, "summary.json"))) for n in runs}
     rows = {n: read_log(os.path.join(n, "log.csv")) for n in runs}
-    plot(runs, rows, os.path.join(model_dir, "curves.png"), {n: summaries[n].get("loss", "l1") for n in runs})
+    starts = stage_offsets(common, tails, {n: rows[n][-1]["samples"] for n in runs})
+    plot(runs, rows, os.path.join(model_dir, "curves.png"), starts, {n: summaries[n].get("loss", "l1") for n in runs})
     finetunes = [n for n in runs if summaries[n]["stage"] == "finetune"]
     pretrains = [summaries[n] for n in runs if summaries[n]["stage"] == "pretrain"]
     first_init = resolve_init(summaries[runs[0]].get("init"))
@@ -241,7 +281,10 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command, exports=None):
               "network is frozen (adaptive model); decoder (up*, dec*, out) at lr 1e-3, the rest at 1e-5."]
     L += ["- Held out (never trained on): the MNI152 pveseg brain as a second subject (validation curve and "
           "evaluation below), and a fixed-seed synthetic validation set.", "",
-          "## Run", "", "Each stage starts from the previous stage's last checkpoint.", "",
+          "## Run", "", "Each stage starts from the previous stage's last checkpoint."
+          + (f" The last {len(tails)} stages are branches: each starts from `{os.path.relpath(common[-1])}`'s last "
+             "checkpoint with a seed of its own, and the model is their uniform weight soup, the mean of their "
+             "float16 exports' weights (`training/soup.py`)." if tails else ""), "",
           "| stage (run directory) | loss | samples seen | steps | training time (min) | batch | patch / grid | generator (brain phantom) | precision | finished (UTC) |",
           "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for n in runs:
@@ -251,6 +294,8 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command, exports=None):
                  f"{s['step']:,} | {s['elapsed'] / 60:.1f} | {s['batch']} | {s['patch']} / {s.get('grid', _arg(s, '--grid', 64))} | "
                  f"{data} | {'bf16 autocast' if s.get('bf16') else 'fp32'} | {s.get('finished_utc', '?')} |")
     for n in runs[1:]:
+        if any(n == t[0] for t in tails):
+            continue  # a branch: said above
         init = resolve_init(summaries[n].get("init"))
         if init and os.path.isdir(init):
             L += ["", f"`{os.path.relpath(n)}` started from the float16 export of the stage before it (`{init}`), "
@@ -286,9 +331,15 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command, exports=None):
         L += validation_section(json.load(open(eval_json)), model_id)
     else:
         L += ["(evaluation did not run)"]
-    last = rows[runs[-1]][-1]
-    L += ["", f"Last validation on the fixed sets: synthetic NRMSE {last['val_synth_nrmse']:.1f} %, held-out brain "
-          f"NRMSE {last['val_brain_nrmse']:.1f} % ({q['trainedPatch']}^3 patches).", ""]
+    if tails:
+        # the soup itself was never validated during training: each branch's last validation, not the model's
+        L += ["", LAST_VALIDATION + " (each branch's last weights, not the soup): " + "; ".join(
+            f"`{os.path.relpath(t[-1])}` synthetic NRMSE {rows[t[-1]][-1]['val_synth_nrmse']:.1f} %, held-out brain "
+            f"{rows[t[-1]][-1]['val_brain_nrmse']:.1f} %" for t in tails) + f" ({q['trainedPatch']}^3 patches).", ""]
+    else:
+        last = rows[runs[-1]][-1]
+        L += ["", f"{LAST_VALIDATION}: synthetic NRMSE {last['val_synth_nrmse']:.1f} %, held-out brain "
+              f"NRMSE {last['val_brain_nrmse']:.1f} % ({q['trainedPatch']}^3 patches).", ""]
     with open(os.path.join(model_dir, "card.md"), "w") as f:
         f.write("\n".join(L))
 
@@ -314,6 +365,8 @@ def main(argv=None):
     ap.add_argument("--command", default="bash training/run_all.sh")
     ap.add_argument("--export-of", action="append", default=[], metavar="EXPORT=RUN",
                     help="an exported model directory a stage started from, and the run it was exported from")
+    ap.add_argument("--soup-of", action="append", default=[], metavar="RUN",
+                    help="the model is the weight soup of these runs under --runs (repeat), branches from one stage")
     a = ap.parse_args(argv)
     if a.refresh_validation:
         refresh_validation(os.path.join(a.model_dir, "card.md"), json.load(open(a.eval)), a.id)
@@ -322,7 +375,7 @@ def main(argv=None):
     if not a.runs:
         ap.error("--runs is required to write a whole card")
     exports = dict(e.split("=", 1) for e in a.export_of)
-    write_card(a.id, a.model_dir, a.runs, a.eval, a.command, exports)
+    write_card(a.id, a.model_dir, a.runs, a.eval, a.command, exports, a.soup_of)
     print(f"wrote {a.model_dir}/card.md")
 
 

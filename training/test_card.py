@@ -128,3 +128,46 @@ def test_cards_name_the_pretraining_they_inherit_and_the_fine_tuning_options_use
     assert "Stage `a` alternates these" in text and "`b`" not in text.split("Colin27")[0]
     assert "`a` draws 40% of its blocks as a thick-slice protocol" in text
     assert card.finetuning_variants(["b"], summaries) == ""
+
+
+def _logged_run(d, stage, init, samples, seed):
+    _run(d, stage, init, ["train.py", "--seed", str(seed)])
+    summary = json.load(open(os.path.join(d, "summary.json")))
+    summary.update({"samples": samples, "step": samples // 2, "elapsed": 60.0 * samples / 100, "batch": 2,
+                    "patch": 48, "grid": 64, "loss": "l2", "bf16": True})
+    json.dump(summary, open(os.path.join(d, "summary.json"), "w"))
+    with open(os.path.join(d, "log.csv"), "w") as f:
+        f.write("samples,train_loss,val_synth_loss,val_synth_nrmse,val_brain_loss,val_brain_nrmse,utc\n")
+        for k, s in enumerate((0, samples // 2, samples)):
+            f.write(f"{s},0.1,0.2,{80 + seed},0.3,{60 - k},x\n")
+
+
+def test_a_soup_card_lists_the_shared_stage_once_and_each_branch_from_its_end(tmp_path, monkeypatch):
+    import card
+
+    monkeypatch.chdir(tmp_path)
+    _logged_run("runs/base", "finetune", None, 1000, 1)
+    for name, seed in (("a", 2), ("b", 3), ("c", 4)):
+        _logged_run(f"runs/{name}", "finetune", "runs/base/last.pt", 400, seed)
+    common, tails = card.soup_branches("runs", ["a", "b", "c"])
+    assert common == ["runs/base"] and tails == [["runs/a"], ["runs/b"], ["runs/c"]]
+    assert card.stage_offsets(common, tails, {"runs/base": 1000, "runs/a": 400, "runs/b": 400, "runs/c": 400}) == {
+        "runs/base": 0, "runs/a": 1000, "runs/b": 1000, "runs/c": 1000}
+    import pytest
+    with pytest.raises(ValueError, match="branch from one common stage"):
+        card.soup_branches("runs", ["a", "base"])  # base is a stage of a's chain, not a branch beside it
+    with pytest.raises(ValueError, match="at least two"):
+        card.soup_branches("runs", ["a", "missing"])
+
+    os.makedirs("model")
+    json.dump({"qsm": {"levels": 5, "baseChannels": 16, "inputScale": 10, "outputScale": 0.1, "sideInfo": "s",
+                       "trainedPatch": 48, "multiple": 16},
+               "weightsManifest": [{"weights": [{"shape": [2, 3]}]}]}, open("model/model.json", "w"))
+    card.write_card("adaptive-unet-tl", "model", "runs", None, "the command", soup_of=["a", "b", "c"])
+    text = open("model/card.md").read()
+    assert "The last 3 stages are branches: each starts from `runs/base`'s last checkpoint" in text
+    assert text.count("| finetune (`runs/base`)") == 1 and all(f"| finetune (`runs/{n}`)" in text for n in "abc")
+    assert "Total: 2,200 samples" in text
+    # the last validation is each branch's, said to be so, and the section still refreshes from an evaluation
+    assert "(each branch's last weights, not the soup): `runs/a` synthetic NRMSE 82.0 %, held-out brain 58.0 %" in text
+    assert os.path.getsize("model/curves.png") > 0
