@@ -11,6 +11,7 @@ import csv
 import json
 import os
 import platform
+import re
 import sys
 
 import matplotlib
@@ -98,9 +99,36 @@ def soup_branches(runs_dir, names, exports=None):
             break
         common.append(stages[0])
     tails = [c[len(common):] for c in chains]
-    if not common or any(not t for t in tails) or len({t[0] for t in tails}) != len(tails):
-        raise ValueError("the ingredients must branch from one common stage, each with stages of its own")
+    # no stage in common is fine when every branch started from the same exported model (its card holds the rest)
+    inits = {os.path.normpath(resolve_init(json.load(open(os.path.join(t[0], "summary.json"))).get("init")) or "")
+             for t in tails if t}
+    shared_start = bool(common) or (len(inits) == 1 and os.path.isdir(next(iter(inits))))
+    if not shared_start or any(not t for t in tails) or len({t[0] for t in tails}) != len(tails):
+        raise ValueError("the ingredients must branch from one common stage or exported model, each with stages of its own")
     return common, tails
+
+
+PRIOR_STAGE_ROW = re.compile(r"^\| (pretrain|finetune) \(")
+PRIOR_TOTAL = re.compile(r"^Total: ([\d,]+) samples in (\d+) min of training\.")
+
+
+def prior_card(text):
+    """What a model's previous card says of the training behind it, for a model that continues it from its
+    exported weights on a machine where the runs behind it are gone (they are not committed): the Run table's
+    stage rows, the sentences on where stages started, the sample and minute totals, and each stage's exact call."""
+    run = text[text.index("## Run"):text.index("Training command")]
+    lines = run.splitlines()
+    total = next((PRIOR_TOTAL.match(x) for x in lines if PRIOR_TOTAL.match(x)), None)
+    calls = text[text.index("Each stage's exact `train.py` call"):]
+    calls = calls[calls.index("```") + 3:]
+    calls = calls[:calls.index("```")].strip().splitlines()
+    rows = [x for x in lines if PRIOR_STAGE_ROW.match(x)]
+    if not rows or not total or len(calls) != len(rows):
+        raise ValueError("the previous card has no Run table, total and exact calls that agree: is it a card.py card?")
+    pre = next((x for x in text.splitlines() if x.startswith("- Pre-training")), "")
+    return {"rows": rows, "calls": calls, "samples": int(total.group(1).replace(",", "")),
+            "minutes": int(total.group(2)), "pretraining": pre.split("zero-padded grid. ", 1)[-1] if pre else "",
+            "notes": [x for x in lines if x.startswith("The first stage started") or "started from the float16 export" in x]}
 
 
 def compare_sentences(doc, model_id):
@@ -238,8 +266,10 @@ def finetuning_variants(finetunes, summaries):
     return "".join(s + " " for s in out)
 
 
-def write_card(model_id, model_dir, runs_dir, eval_json, command, exports=None, soup_of=()):
-    """`soup_of`: the model is the weight soup of these runs (names under runs_dir), not the last stage of one."""
+def write_card(model_id, model_dir, runs_dir, eval_json, command, exports=None, soup_of=(), prior=None, ema=False):
+    """`soup_of`: the model is the weight soup of these runs (names under runs_dir), not the last stage of one.
+    `prior`: prior_card() of the card of the model the first stage started from, when its runs are gone; its stages
+    come first. `ema`: the exported weights are each last stage's moving average (export.py --ema)."""
     if soup_of:
         common, tails = soup_branches(runs_dir, list(soup_of), exports)
     else:
@@ -270,7 +300,8 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command, exports=None, 
          "chi in -0.2..0.4 ppm over a smooth background, with random voxel sizes 0.5-2.5 mm (isotropic, in-plane "
          "isotropic, or fully anisotropic), random B0 directions (mostly uniform over tilts up to 60 deg, some axial, "
          "some anywhere), chi scaling, Gaussian noise; field simulated with the dipole model on a "
-         "zero-padded grid. " + pretraining_sentence(runs, summaries, first_init),
+         "zero-padded grid. " + (prior["pretraining"] if prior and prior["pretraining"]
+                               else pretraining_sentence(runs, summaries, first_init)),
     ]
     if finetunes:
         L += ["- Fine-tuning (`training/brain_phantom.py`): brain phantoms of the FreeSurfer subject "
@@ -282,11 +313,20 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command, exports=None, 
     L += ["- Held out (never trained on): the MNI152 pveseg brain as a second subject (validation curve and "
           "evaluation below), and a fixed-seed synthetic validation set.", "",
           "## Run", "", "Each stage starts from the previous stage's last checkpoint."
-          + (f" The last {len(tails)} stages are branches: each starts from `{os.path.relpath(common[-1])}`'s last "
-             "checkpoint with a seed of its own, and the model is their uniform weight soup, the mean of their "
-             "float16 exports' weights (`training/soup.py`)." if tails else ""), "",
+          + ((" The first stage is" if len(prior["rows"]) == 1 else f" The first {len(prior['rows'])} stages are")
+             + f" that of the model this one continues (`{first_init}`); "
+             "its runs are not kept where this card was written, so the rows and calls are copied from that "
+             "model's card and the curves show the later stages only." if prior else "")
+          + (f" The last {len(tails)} stages are branches: each starts from "
+             + (f"`{os.path.relpath(common[-1])}`'s last checkpoint" if common else f"the exported weights in `{first_init}`")
+             + " with a seed of its own, and the model is their uniform weight soup, the mean of their "
+             "float16 exports' weights (`training/soup.py`)." if tails else "")
+          + (" The weights exported from " + ("each branch" if tails else "the last stage") + " are its moving average "
+             f"of the weights over its last samples (`train.py --ema-samples {summaries[runs[-1]].get('ema_samples')}`, "
+             "time constant in samples; `export.py --ema`), not its last step's." if ema else ""), "",
           "| stage (run directory) | loss | samples seen | steps | training time (min) | batch | patch / grid | generator (brain phantom) | precision | finished (UTC) |",
           "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    L += prior["rows"] if prior else []
     for n in runs:
         s = summaries[n]
         data = generator_of(s) + (f" ({s.get('phantom') or 'p1'})" if s["stage"] == "finetune" else "")
@@ -300,11 +340,16 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command, exports=None, 
         if init and os.path.isdir(init):
             L += ["", f"`{os.path.relpath(n)}` started from the float16 export of the stage before it (`{init}`), "
                   "with a fresh optimiser state."]
-    if first_init and os.path.isdir(first_init):
+    if prior:
+        L += [""] + prior["notes"] if prior["notes"] else []
+        L += [] if tails else ["", f"`{os.path.relpath(runs[0])}` started from the exported weights in `{first_init}` "
+                                 "(float16), the model of the stages before it, with a fresh optimiser state."]
+    elif first_init and os.path.isdir(first_init):
         L += ["", f"The first stage started from the exported weights in `{first_init}` (float16; its card lists "
               "the training before that)."]
-    total_min = sum(summaries[n]["elapsed"] for n in runs) / 60
-    L += ["", f"Total: {sum(summaries[n]['samples'] for n in runs):,} samples in {total_min:.0f} min of training."]
+    total_min = sum(summaries[n]["elapsed"] for n in runs) / 60 + (prior["minutes"] if prior else 0)
+    total_samples = sum(summaries[n]["samples"] for n in runs) + (prior["samples"] if prior else 0)
+    L += ["", f"Total: {total_samples:,} samples in {total_min:.0f} min of training."]
     L += ["", f"Hardware: a shared machine with 2 CPU cores ({platform.machine()}), no GPU; each model trained with "
           f"{summaries[runs[0]].get('threads', 1)} thread(s) while the other model (and other work) ran beside it. "
           f"PyTorch {torch_version}. Optimiser AdamW (weight decay 1e-4), gradient norm clipped at 1"
@@ -320,7 +365,7 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command, exports=None, 
              + ")." if finetunes else "."), "",
           "Training command (from the repository root):", "", "```", command, "```", "",
           "Each stage's exact `train.py` call (as recorded in its checkpoint):", "", "```"]
-    L += [" ".join(summaries[n].get("argv", [])) for n in runs]
+    L += (prior["calls"] if prior else []) + [" ".join(summaries[n].get("argv", [])) for n in runs]
     L += ["```", "",
           "## Curves", "", "![training curves](curves.png)", "",
           "Grey lines mark the start of each stage. Each stage's validation sets are cut like its training data "
@@ -367,6 +412,10 @@ def main(argv=None):
                     help="an exported model directory a stage started from, and the run it was exported from")
     ap.add_argument("--soup-of", action="append", default=[], metavar="RUN",
                     help="the model is the weight soup of these runs under --runs (repeat), branches from one stage")
+    ap.add_argument("--prior-card", metavar="CARD",
+                    help="the card of the model the first stage started from (read before it is overwritten, e.g. "
+                         "from git show), when the runs behind it are gone: its stages come first")
+    ap.add_argument("--ema", action="store_true", help="the weights are the last stages' moving averages (export.py --ema)")
     a = ap.parse_args(argv)
     if a.refresh_validation:
         refresh_validation(os.path.join(a.model_dir, "card.md"), json.load(open(a.eval)), a.id)
@@ -375,7 +424,8 @@ def main(argv=None):
     if not a.runs:
         ap.error("--runs is required to write a whole card")
     exports = dict(e.split("=", 1) for e in a.export_of)
-    write_card(a.id, a.model_dir, a.runs, a.eval, a.command, exports, a.soup_of)
+    prior = prior_card(open(a.prior_card).read()) if a.prior_card else None
+    write_card(a.id, a.model_dir, a.runs, a.eval, a.command, exports, a.soup_of, prior, a.ema)
     print(f"wrote {a.model_dir}/card.md")
 
 

@@ -171,3 +171,39 @@ def test_a_soup_card_lists_the_shared_stage_once_and_each_branch_from_its_end(tm
     # the last validation is each branch's, said to be so, and the section still refreshes from an evaluation
     assert "(each branch's last weights, not the soup): `runs/a` synthetic NRMSE 82.0 %, held-out brain 58.0 %" in text
     assert os.path.getsize("model/curves.png") > 0
+
+
+def test_a_model_continued_from_an_export_keeps_its_previous_cards_stages(tmp_path, monkeypatch):
+    # A fresh machine has none of the runs behind the committed model: a stage started from its export carries the
+    # committed card's stage rows, calls and totals, and a soup of branches from that export needs no common run.
+    import card
+
+    committed = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "models", "adaptive-unet-tl",
+                                  "card.md")).read()
+    prior = card.prior_card(committed)
+    assert prior["rows"] and len(prior["rows"]) == len(prior["calls"]) and prior["samples"] > 0
+    assert prior["calls"][0].startswith("train.py ")
+    monkeypatch.chdir(tmp_path)
+    os.makedirs("models/adaptive-unet-tl")
+    for name, seed in (("a", 2), ("b", 3)):
+        _logged_run(f"runs/{name}", "finetune", "models/adaptive-unet-tl", 400, seed)
+        summary = json.load(open(f"runs/{name}/summary.json"))
+        json.dump(summary | {"ema_samples": 300}, open(f"runs/{name}/summary.json", "w"))
+    common, tails = card.soup_branches("runs", ["a", "b"])
+    assert common == [] and tails == [["runs/a"], ["runs/b"]]
+    json.dump({"qsm": {"levels": 5, "baseChannels": 16, "inputScale": 10, "outputScale": 0.1, "sideInfo": "s",
+                       "trainedPatch": 48, "multiple": 16},
+               "weightsManifest": [{"weights": [{"shape": [2, 3]}]}]}, open("models/adaptive-unet-tl/model.json", "w"))
+    card.write_card("adaptive-unet-tl", "models/adaptive-unet-tl", "runs", None, "cmd", soup_of=["a", "b"],
+                    prior=prior, ema=True)
+    text = open("models/adaptive-unet-tl/card.md").read()
+    table = text[text.index("| stage (run directory)"):text.index("Total:")]
+    assert table.index(prior["rows"][0]) < table.index("| finetune (`runs/a`)") < table.index("| finetune (`runs/b`)")
+    assert f"Total: {prior['samples'] + 800:,} samples" in text
+    assert "each starts from the exported weights in `models/adaptive-unet-tl`" in text
+    assert "`train.py --ema-samples 300`" in text and "pre-training is that of `models/adaptive-unet`" in text
+    calls = text[text.index("Each stage's exact"):]
+    assert calls.index(prior["calls"][0]) < calls.index("train.py --seed 2")
+    import pytest
+    with pytest.raises(ValueError, match="Run table"):
+        card.prior_card("# m\n\n## Run\n\nnothing\n\nTraining command\n\nEach stage's exact `train.py` call\n\n```\n```\n")
