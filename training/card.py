@@ -284,6 +284,9 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command, exports=None, 
     first_init = resolve_init(summaries[runs[0]].get("init"))
     mj = json.load(open(os.path.join(model_dir, "model.json")))
     q = mj["qsm"]
+    # a model that continues its own earlier export (the usual case with --prior-card) overwrote it: say which one
+    start = (f"`{first_init}` as it was before this model replaced it" if first_init and
+             os.path.normpath(first_init) == os.path.normpath(model_dir) else f"`{first_init}`")
     n_params = sum(int(__import__("numpy").prod(w["shape"])) for g in mj["weightsManifest"] for w in g["weights"])
     torch_version = summaries[runs[0]].get("torch", "?")
     L = [f"# {model_id}", "", DESCRIPTION[model_id], "",
@@ -314,11 +317,11 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command, exports=None, 
           "evaluation below), and a fixed-seed synthetic validation set.", "",
           "## Run", "", "Each stage starts from the previous stage's last checkpoint."
           + ((" The first stage is" if len(prior["rows"]) == 1 else f" The first {len(prior['rows'])} stages are")
-             + f" that of the model this one continues (`{first_init}`); "
+             + f" that of the model this one continues ({start}); "
              "its runs are not kept where this card was written, so the rows and calls are copied from that "
              "model's card and the curves show the later stages only." if prior else "")
           + (f" The last {len(tails)} stages are branches: each starts from "
-             + (f"`{os.path.relpath(common[-1])}`'s last checkpoint" if common else f"the exported weights in `{first_init}`")
+             + (f"`{os.path.relpath(common[-1])}`'s last checkpoint" if common else f"the exported weights of {start}")
              + " with a seed of its own, and the model is their uniform weight soup, the mean of their "
              "float16 exports' weights (`training/soup.py`)." if tails else "")
           + (" The weights exported from " + ("each branch" if tails else "the last stage") + " are its moving average "
@@ -342,7 +345,7 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command, exports=None, 
                   "with a fresh optimiser state."]
     if prior:
         L += [""] + prior["notes"] if prior["notes"] else []
-        L += [] if tails else ["", f"`{os.path.relpath(runs[0])}` started from the exported weights in `{first_init}` "
+        L += [] if tails else ["", f"`{os.path.relpath(runs[0])}` started from the exported weights of {start} "
                                  "(float16), the model of the stages before it, with a fresh optimiser state."]
     elif first_init and os.path.isdir(first_init):
         L += ["", f"The first stage started from the exported weights in `{first_init}` (float16; its card lists "

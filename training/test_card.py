@@ -200,7 +200,7 @@ def test_a_model_continued_from_an_export_keeps_its_previous_cards_stages(tmp_pa
     table = text[text.index("| stage (run directory)"):text.index("Total:")]
     assert table.index(prior["rows"][0]) < table.index("| finetune (`runs/a`)") < table.index("| finetune (`runs/b`)")
     assert f"Total: {prior['samples'] + 800:,} samples" in text
-    assert "each starts from the exported weights in `models/adaptive-unet-tl`" in text
+    assert "each starts from the exported weights of `models/adaptive-unet-tl` as it was before this model replaced it" in text
     assert "`train.py --ema-samples 300`" in text and "pre-training is that of `models/adaptive-unet`" in text
     calls = text[text.index("Each stage's exact"):]
     assert calls.index(prior["calls"][0]) < calls.index("train.py --seed 2")
