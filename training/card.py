@@ -109,6 +109,7 @@ def soup_branches(runs_dir, names, exports=None):
 
 
 PRIOR_STAGE_ROW = re.compile(r"^\| (pretrain|finetune) \(")
+RUN_INTRO = "Each stage starts from the previous stage's last checkpoint."
 PRIOR_TOTAL = re.compile(r"^Total: ([\d,]+) samples in (\d+) min of training\.")
 
 
@@ -118,7 +119,7 @@ def prior_card(text):
     stage rows, the sentences on where stages started, the sample and minute totals, and each stage's exact call."""
     run = text[text.index("## Run"):text.index("Training command")]
     lines = run.splitlines()
-    total = next((PRIOR_TOTAL.match(x) for x in lines if PRIOR_TOTAL.match(x)), None)
+    total = next(filter(None, map(PRIOR_TOTAL.match, lines)), None)
     calls = text[text.index("Each stage's exact `train.py` call"):]
     calls = calls[calls.index("```") + 3:]
     calls = calls[:calls.index("```")].strip().splitlines()
@@ -126,9 +127,12 @@ def prior_card(text):
     if not rows or not total or len(calls) != len(rows):
         raise ValueError("the previous card has no Run table, total and exact calls that agree: is it a card.py card?")
     pre = next((x for x in text.splitlines() if x.startswith("- Pre-training")), "")
+    # the previous card's own account of its stages (branches, soups, moving averages) beyond the first sentence
+    intro = next((x for x in lines if x.startswith(RUN_INTRO)), RUN_INTRO)[len(RUN_INTRO):].strip()
     return {"rows": rows, "calls": calls, "samples": int(total.group(1).replace(",", "")),
             "minutes": int(total.group(2)), "pretraining": pre.split("zero-padded grid. ", 1)[-1] if pre else "",
-            "notes": [x for x in lines if x.startswith("The first stage started") or "started from the float16 export" in x]}
+            "notes": ([f"From that model's card: {intro}"] if intro else [])
+            + [x for x in lines if x.startswith("The first stage started") or "started from the float16 export" in x]}
 
 
 def compare_sentences(doc, model_id):
@@ -315,14 +319,14 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command, exports=None, 
               "network is frozen (adaptive model); decoder (up*, dec*, out) at lr 1e-3, the rest at 1e-5."]
     L += ["- Held out (never trained on): the MNI152 pveseg brain as a second subject (validation curve and "
           "evaluation below), and a fixed-seed synthetic validation set.", "",
-          "## Run", "", "Each stage starts from the previous stage's last checkpoint."
+          "## Run", "", RUN_INTRO
           + ((" The first stage is" if len(prior["rows"]) == 1 else f" The first {len(prior['rows'])} stages are")
              + f" that of the model this one continues ({start}); "
              "its runs are not kept where this card was written, so the rows and calls are copied from that "
              "model's card and the curves show the later stages only." if prior else "")
           + (f" The last {len(tails)} stages are branches: each starts from "
              + (f"`{os.path.relpath(common[-1])}`'s last checkpoint" if common else f"the exported weights of {start}")
-             + " with a seed of its own, and the model is their uniform weight soup, the mean of their "
+             + ", with a seed of its own, and the model is their uniform weight soup, the mean of their "
              "float16 exports' weights (`training/soup.py`)." if tails else "")
           + (" The weights exported from " + ("each branch" if tails else "the last stage") + " are its moving average "
              f"of the weights over its last samples (`train.py --ema-samples {summaries[runs[-1]].get('ema_samples')}`, "
@@ -344,7 +348,8 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command, exports=None, 
             L += ["", f"`{os.path.relpath(n)}` started from the float16 export of the stage before it (`{init}`), "
                   "with a fresh optimiser state."]
     if prior:
-        L += [""] + prior["notes"] if prior["notes"] else []
+        for note in prior["notes"]:
+            L += ["", note]
         L += [] if tails else ["", f"`{os.path.relpath(runs[0])}` started from the exported weights of {start} "
                                  "(float16), the model of the stages before it, with a fresh optimiser state."]
     elif first_init and os.path.isdir(first_init):

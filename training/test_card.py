@@ -207,3 +207,16 @@ def test_a_model_continued_from_an_export_keeps_its_previous_cards_stages(tmp_pa
     import pytest
     with pytest.raises(ValueError, match="Run table"):
         card.prior_card("# m\n\n## Run\n\nnothing\n\nTraining command\n\nEach stage's exact `train.py` call\n\n```\n```\n")
+
+
+def test_a_continued_soup_keeps_the_previous_cards_account_of_its_branches(tmp_path):
+    # continuing a model whose card was itself written with --prior-card and --soup-of: what that card said of
+    # its branches and averages is carried over as a note, not dropped with the first sentence
+    import card
+
+    text = ("## Run\n\n" + card.RUN_INTRO + " The last 2 stages are branches.\n\n| stage | x |\n| --- | --- |\n"
+            "| finetune (`a`) | 1 |\n| finetune (`b`) | 2 |\n\nTotal: 10 samples in 1 min of training.\n\n"
+            "Training command\n\nEach stage's exact `train.py` call\n\n```\ntrain.py a\ntrain.py b\n```\n")
+    prior = card.prior_card(text)
+    assert prior["notes"] == ["From that model's card: The last 2 stages are branches."]
+    assert prior["rows"] == ["| finetune (`a`) | 1 |", "| finetune (`b`) | 2 |"] and prior["samples"] == 10
