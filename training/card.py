@@ -111,6 +111,8 @@ def soup_branches(runs_dir, names, exports=None):
 PRIOR_STAGE_ROW = re.compile(r"^\| (pretrain|finetune) \(")
 RUN_INTRO = "Each stage starts from the previous stage's last checkpoint."
 PRIOR_TOTAL = re.compile(r"^Total: ([\d,]+) samples in (\d+) min of training\.")
+# the pre-training bullet's fixed description ends here; what follows is the run-specific sentence a later card inherits
+PRETRAINING_FIXED_END = "zero-padded grid. "
 
 
 def prior_card(text):
@@ -130,7 +132,7 @@ def prior_card(text):
     # the previous card's own account of its stages (branches, soups, moving averages) beyond the first sentence
     intro = next((x for x in lines if x.startswith(RUN_INTRO)), RUN_INTRO)[len(RUN_INTRO):].strip()
     return {"rows": rows, "calls": calls, "samples": int(total.group(1).replace(",", "")),
-            "minutes": int(total.group(2)), "pretraining": pre.split("zero-padded grid. ", 1)[-1] if pre else "",
+            "minutes": int(total.group(2)), "pretraining": pre.split(PRETRAINING_FIXED_END, 1)[-1] if pre else "",
             "notes": ([f"From that model's card: {intro}"] if intro else [])
             + [x for x in lines if x.startswith("The first stage started") or "started from the float16 export" in x]}
 
@@ -307,7 +309,7 @@ def write_card(model_id, model_dir, runs_dir, eval_json, command, exports=None, 
          "chi in -0.2..0.4 ppm over a smooth background, with random voxel sizes 0.5-2.5 mm (isotropic, in-plane "
          "isotropic, or fully anisotropic), random B0 directions (mostly uniform over tilts up to 60 deg, some axial, "
          "some anywhere), chi scaling, Gaussian noise; field simulated with the dipole model on a "
-         "zero-padded grid. " + (prior["pretraining"] if prior and prior["pretraining"]
+         + PRETRAINING_FIXED_END + (prior["pretraining"] if prior and prior["pretraining"]
                                else pretraining_sentence(runs, summaries, first_init)),
     ]
     if finetunes:
