@@ -17,10 +17,12 @@ import { writeNifti } from '../src/io/writeNifti';
 const [outDir, edgeArg, voxArg, tiltArg, seedArg] = process.argv.slice(2);
 if (!outDir) throw new Error('usage: npx tsx bench/makeProceduralCosmos.ts OUT_DIR [EDGE] [VOXEL=x,y,z] [TILT_DEG] [SEED]');
 const voxelSize = (voxArg ?? '1,1,1').split(',').map(Number) as Vec3;
-const ex = buildExample({
-  kind: 'phantom', edge: Number(edgeArg ?? 64), voxelSize, tiltDeg: Number(tiltArg ?? 0),
-  noiseStd: 0.002, seed: Number(seedArg ?? 7), cosmosOrientations: 3,
-});
+const edge = Number(edgeArg ?? 64), tiltDeg = Number(tiltArg ?? 0), seed = Number(seedArg ?? 7);
+// a mistyped argument would otherwise become NaN geometry and an all-NaN phantom written without complaint
+if (voxelSize.length !== 3 || !voxelSize.every((v) => v > 0)) throw new Error(`VOXEL must be three positive mm values, e.g. 1,1,2 (got ${voxArg})`);
+if (!Number.isInteger(edge) || edge < 16 || edge > 256) throw new Error(`EDGE must be an integer from 16 to 256 (got ${edgeArg})`);
+if (!Number.isFinite(tiltDeg) || !Number.isInteger(seed)) throw new Error(`TILT_DEG must be a number and SEED an integer (got ${tiltArg}, ${seedArg})`);
+const ex = buildExample({ kind: 'phantom', edge, voxelSize, tiltDeg, noiseStd: 0.002, seed, cosmosOrientations: 3 });
 mkdirSync(outDir, { recursive: true });
 const w = (name: string, vol: Volume) => writeFileSync(join(outDir, name), writeNifti(vol, { gzip: true }));
 w('field.nii.gz', ex.field);
